@@ -1,0 +1,28 @@
+// `npm start`'s server: every function at http://127.0.0.1:54321/functions/v1/<name>,
+// configured from supabase/functions/.env with the process environment on top,
+// plus the local pg_net worker that delivers pg_cron's HTTP calls.
+import { getSql } from "../shared/db.ts";
+import { readDotenv } from "../shared/dotenv.ts";
+import { FUNCTIONS, functionsRouter } from "../local/router.ts";
+import { runNetWorker } from "../local/net_worker.ts";
+
+const root = new URL("..", import.meta.url).pathname;
+const env = { ...await readDotenv(`${root}supabase/functions/.env`), ...Deno.env.toObject() };
+const port = Number(env.FUNCTIONS_PORT ?? 54321);
+const stop = new AbortController();
+
+Deno.serve({
+  hostname: "127.0.0.1",
+  port,
+  signal: stop.signal,
+  onListen: ({ port }) => {
+    for (const name of Object.keys(FUNCTIONS)) {
+      console.log(`  http://127.0.0.1:${port}/functions/v1/${name}`);
+    }
+    console.log("Serving; Ctrl-C stops.");
+  },
+}, functionsRouter(env));
+
+if (env.SUPABASE_DB_URL) runNetWorker(getSql(env.SUPABASE_DB_URL), stop.signal);
+Deno.addSignalListener("SIGINT", () => stop.abort());
+Deno.addSignalListener("SIGTERM", () => stop.abort());

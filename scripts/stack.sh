@@ -1,0 +1,207 @@
+#!/usr/bin/env bash
+# The project's local stack: PostgreSQL 15 (pg_cron, pgTAP) and MariaDB, each in
+# a git-ignored folder of this project, on Supabase's local ports. It never
+# touches another cluster on the machine: it owns only what lives in .stack/.
+#   npm run stack -- up|down|status|reset|env
+set -euo pipefail
+
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+STACK="$ROOT/.stack"
+PG_DATA="$STACK/pg"
+MY_DATA="$STACK/mysql"
+RUN="$STACK/run"
+LOGS="$STACK/log"
+PG_PORT=54322
+MY_PORT=54306
+PG_BIN="${PG_BIN:-/usr/lib/postgresql/15/bin}"
+PG_URL="postgresql://postgres:postgres@127.0.0.1:$PG_PORT/postgres"
+MY_DB=mynatca_members
+
+say() { printf 'stack: %s\n' "$*" >&2; }
+
+# PostgreSQL refuses to run as root, so as root the cluster belongs to the
+# 'postgres' system user, which the Debian package creates.
+as_pg() {
+  if [ "$(id -u)" = 0 ]; then runuser -u postgres -- "$@"; else "$@"; fi
+}
+
+install_missing() {
+  local missing=()
+  [ -x "$PG_BIN/initdb" ] || missing+=(postgresql-15)
+  [ -f /usr/share/postgresql/15/extension/pg_cron.control ] || missing+=(postgresql-15-cron)
+  [ -f /usr/share/postgresql/15/extension/pgtap.control ] || missing+=(postgresql-15-pgtap)
+  command -v pg_prove >/dev/null || missing+=(libtap-parser-sourcehandler-pgtap-perl)
+  command -v mariadbd >/dev/null || [ -x /usr/sbin/mariadbd ] || missing+=(mariadb-server)
+  command -v mariadb >/dev/null || missing+=(mariadb-client)
+  [ ${#missing[@]} -eq 0 ] && return 0
+  if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
+    say "installing ${missing[*]}"
+    apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+  else
+    say "missing packages: ${missing[*]}"
+    say "install them with: sudo apt-get install ${missing[*]}"
+    exit 1
+  fi
+}
+
+pg_running() { as_pg "$PG_BIN/pg_ctl" -D "$PG_DATA" status >/dev/null 2>&1; }
+my_running() {
+  mariadb-admin --protocol=tcp -h127.0.0.1 -P"$MY_PORT" -uroot ping >/dev/null 2>&1
+}
+
+pg_init() {
+  [ -f "$PG_DATA/PG_VERSION" ] && return 0
+  say "initialising PostgreSQL cluster in .stack/pg"
+  mkdir -p "$PG_DATA"
+  local pwfile="$STACK/.pgpass-init"
+  echo postgres >"$pwfile"
+  if [ "$(id -u)" = 0 ]; then chown -R postgres: "$STACK/pg" "$pwfile" "$RUN" "$LOGS"; fi
+  as_pg "$PG_BIN/initdb" -D "$PG_DATA" -U postgres --pwfile="$pwfile" \
+    --auth-local=trust --auth-host=scram-sha-256 -E UTF8 --locale=C.UTF-8 >/dev/null
+  rm -f "$pwfile"
+  cat >>"$PG_DATA/postgresql.conf" <<CONF
+# --- local stack ---
+listen_addresses = '127.0.0.1'
+port = $PG_PORT
+unix_socket_directories = '$RUN'
+shared_preload_libraries = 'pg_cron'
+cron.database_name = 'postgres'
+cron.use_background_workers = on
+max_worker_processes = 20
+max_connections = 200
+wal_level = logical
+fsync = off
+synchronous_commit = off
+full_page_writes = off
+log_min_messages = warning
+CONF
+}
+
+pg_up() {
+  pg_init
+  if pg_running; then return 0; fi
+  # A crash leaves a stale postmaster.pid; pg_ctl copes with it, but a pid
+  # that now belongs to an unrelated process would not, so remove it first.
+  if [ -f "$PG_DATA/postmaster.pid" ]; then
+    local pid; pid=$(head -1 "$PG_DATA/postmaster.pid")
+    if ! kill -0 "$pid" 2>/dev/null || ! grep -q postgres "/proc/$pid/comm" 2>/dev/null; then
+      rm -f "$PG_DATA/postmaster.pid"
+    fi
+  fi
+  as_pg "$PG_BIN/pg_ctl" -D "$PG_DATA" -l "$LOGS/postgres.log" -w -t 60 start >/dev/null
+}
+
+my_up() {
+  if my_running; then return 0; fi
+  if [ ! -d "$MY_DATA/mysql" ]; then
+    say "initialising MariaDB in .stack/mysql"
+    mkdir -p "$MY_DATA"
+    mariadb-install-db --no-defaults --datadir="$MY_DATA" --user="$(id -un)" \
+      --auth-root-authentication-method=normal --skip-test-db >"$LOGS/mariadb-init.log" 2>&1
+  fi
+  rm -f "$RUN/mysqld.sock" "$RUN/mysqld.pid"
+  local mariadbd; mariadbd=$(command -v mariadbd || echo /usr/sbin/mariadbd)
+  nohup "$mariadbd" --no-defaults --datadir="$MY_DATA" --user="$(id -un)" \
+    --bind-address=127.0.0.1 --port="$MY_PORT" --socket="$RUN/mysqld.sock" \
+    --pid-file="$RUN/mysqld.pid" --log-error="$LOGS/mariadb.log" \
+    --character-set-server=utf8mb4 --collation-server=utf8mb4_general_ci \
+    --innodb-buffer-pool-size=256M --innodb-flush-log-at-trx-commit=2 \
+    --skip-name-resolve=0 >/dev/null 2>&1 &
+  for _ in $(seq 1 120); do my_running && break; sleep 0.25; done
+  my_running || { say "MariaDB did not start; see .stack/log/mariadb.log"; exit 1; }
+}
+
+my_schema() {
+  mariadb --protocol=tcp -h127.0.0.1 -P"$MY_PORT" -uroot \
+    -e "CREATE DATABASE IF NOT EXISTS $MY_DB CHARACTER SET utf8mb4" &&
+    mariadb --protocol=tcp -h127.0.0.1 -P"$MY_PORT" -uroot "$MY_DB" <"$ROOT/local/mysql-source.sql"
+}
+
+# The Supabase platform layer (roles, auth.*, net, vault...) that a hosted or
+# Docker-based Supabase database already has. Idempotent.
+platform() {
+  PGOPTIONS="-c client_min_messages=warning" PGPASSWORD=postgres \
+    psql -q -v ON_ERROR_STOP=1 "$PG_URL" -f "$ROOT/local/platform.sql" >/dev/null
+  # pgTAP is a test tool: it lives in `extensions`, never in an API schema.
+  PGPASSWORD=postgres psql -q -v ON_ERROR_STOP=1 "$PG_URL" \
+    -c "create extension if not exists pgtap schema extensions" >/dev/null
+}
+
+migrate() {
+  (cd "$ROOT" && npx --no-install supabase migration up --remote="$PG_URL" --yes >"$LOGS/migrate.log" 2>&1) || {
+    cat "$LOGS/migrate.log" >&2; exit 1; }
+}
+
+up() {
+  install_missing
+  mkdir -p "$RUN" "$LOGS"
+  [ "$(id -u)" = 0 ] && chown postgres: "$RUN" "$LOGS" 2>/dev/null || true
+  chmod 1777 "$RUN" "$LOGS" 2>/dev/null || true
+  pg_up
+  my_up
+  my_schema
+  platform
+  migrate
+  say "up: postgres 127.0.0.1:$PG_PORT, mariadb 127.0.0.1:$MY_PORT"
+}
+
+down() {
+  if [ -f "$PG_DATA/PG_VERSION" ] && pg_running; then
+    as_pg "$PG_BIN/pg_ctl" -D "$PG_DATA" -m fast -w stop >/dev/null
+  fi
+  if [ -f "$RUN/mysqld.pid" ]; then
+    local pid; pid=$(cat "$RUN/mysqld.pid")
+    kill "$pid" 2>/dev/null || true
+    for _ in $(seq 1 120); do kill -0 "$pid" 2>/dev/null || break; sleep 0.25; done
+    rm -f "$RUN/mysqld.pid"
+  fi
+  say "down"
+}
+
+status() {
+  local rc=0
+  if [ -f "$PG_DATA/PG_VERSION" ] && pg_running; then echo "postgres: running on 127.0.0.1:$PG_PORT"; else echo "postgres: stopped"; rc=1; fi
+  if my_running; then echo "mariadb: running on 127.0.0.1:$MY_PORT"; else echo "mariadb: stopped"; rc=1; fi
+  return $rc
+}
+
+# Recreate the Postgres database from the platform layer and migrations; the
+# legacy MySQL database is emptied too so demo data can be reloaded.
+reset() {
+  up
+  PGPASSWORD=postgres psql -q -v ON_ERROR_STOP=1 "postgresql://postgres:postgres@127.0.0.1:$PG_PORT/template1" <<'SQL' >/dev/null
+select pg_terminate_backend(pid) from pg_stat_activity where datname = 'postgres' and pid <> pg_backend_pid();
+drop database if exists postgres with (force);
+create database postgres;
+SQL
+  # pg_cron's launcher follows its database; restart so it finds the new one.
+  as_pg "$PG_BIN/pg_ctl" -D "$PG_DATA" -l "$LOGS/postgres.log" -w -m fast restart >/dev/null
+  mariadb --protocol=tcp -h127.0.0.1 -P"$MY_PORT" -uroot -e "DROP DATABASE IF EXISTS $MY_DB"
+  my_schema
+  platform
+  migrate
+  say "reset done"
+}
+
+env_vars() {
+  cat <<VARS
+SUPABASE_DB_URL=$PG_URL
+MYSQL_HOST=127.0.0.1
+MYSQL_PORT=$MY_PORT
+MYSQL_USER=root
+MYSQL_PASS=
+MYSQL_DB=$MY_DB
+MYSQL_SSL=disable
+VARS
+}
+
+case "${1:-status}" in
+  up) up ;;
+  down) down ;;
+  status) status ;;
+  reset) reset ;;
+  env) env_vars ;;
+  migrate) migrate ;;
+  *) echo "usage: npm run stack -- up|down|status|reset|env" >&2; exit 2 ;;
+esac

@@ -1,0 +1,117 @@
+// Who is calling: service callers (the bot, pg_cron) by shared key, members
+// by Auth0 access token.
+import {
+  createRemoteJWKSet,
+  errors,
+  type FlattenedJWSInput,
+  type JWSHeaderParameters,
+  type JWTPayload,
+  jwtVerify,
+} from "jose";
+import { HttpError, unavailable } from "./errors.ts";
+
+const encoder = new TextEncoder();
+
+function bearer(req: Request): string | undefined {
+  const match = /^Bearer[ ]+(\S+)\s*$/i.exec(req.headers.get("authorization") ?? "");
+  return match?.[1];
+}
+
+/**
+ * Constant-time equality: both sides are hashed first, so the comparison
+ * runs over equal lengths and leaks neither the key's length nor a prefix.
+ */
+export async function safeEqual(a: string, b: string): Promise<boolean> {
+  const [x, y] = await Promise.all([
+    crypto.subtle.digest("SHA-256", encoder.encode(a)),
+    crypto.subtle.digest("SHA-256", encoder.encode(b)),
+  ]);
+  const xa = new Uint8Array(x), ya = new Uint8Array(y);
+  let diff = 0;
+  for (let i = 0; i < xa.length; i++) diff |= xa[i] ^ ya[i];
+  return diff === 0;
+}
+
+/** Accepts the request when its bearer key equals one of `keys`. */
+export async function requireServiceCaller(req: Request, keys: (string | undefined)[]) {
+  const token = bearer(req);
+  if (token) {
+    // Compare with every key, so timing does not reveal which one matched.
+    const results = await Promise.all(
+      keys.filter((k): k is string => !!k).map((k) => safeEqual(token, k)),
+    );
+    if (results.includes(true)) return;
+  }
+  throw new HttpError(401, "unauthorized", "A valid service key is required");
+}
+
+export const MEMBER_NUMBER_CLAIM = "https://mynatca.org/member_number";
+
+export interface Member {
+  /** Auth0 user id (`sub`). */
+  userId: string;
+  /** From the member-number claim; absent when the token carries none. */
+  memberNumber?: string;
+}
+
+export interface MemberVerifierOptions {
+  domain: string;
+  audience: string;
+  jwksUrl?: string;
+  clockToleranceSeconds?: number;
+}
+
+class JwksUnavailable extends Error {}
+
+/**
+ * Verifies Auth0 access tokens: RS256 only (so neither `none` nor an HMAC
+ * keyed with a public key can pass), signature from the tenant's JWKS
+ * (cached, refetched on an unknown `kid`), issuer, audience, exp and nbf.
+ */
+export function memberVerifier(opts: MemberVerifierOptions) {
+  const issuer = `https://${opts.domain}/`;
+  const remote = createRemoteJWKSet(
+    new URL(opts.jwksUrl ?? `${issuer}.well-known/jwks.json`),
+    { timeoutDuration: 3000, cooldownDuration: 30_000, cacheMaxAge: 600_000 },
+  );
+  // A JWKS that cannot be fetched is our fault, not the caller's: 503.
+  const keys = async (header: JWSHeaderParameters, token: FlattenedJWSInput) => {
+    try {
+      return await remote(header, token);
+    } catch (err) {
+      if (err instanceof errors.JWKSNoMatchingKey) throw err;
+      if (err instanceof errors.JWKSMultipleMatchingKeys) throw err;
+      throw new JwksUnavailable("JWKS unavailable", { cause: err });
+    }
+  };
+
+  return async (req: Request): Promise<Member> => {
+    const token = bearer(req);
+    if (!token) throw invalidToken("A bearer access token is required");
+    let payload: JWTPayload;
+    try {
+      ({ payload } = await jwtVerify(token, keys, {
+        algorithms: ["RS256"],
+        issuer,
+        audience: opts.audience,
+        clockTolerance: opts.clockToleranceSeconds ?? 5,
+        requiredClaims: ["exp", "sub"],
+      }));
+    } catch (err) {
+      if (err instanceof JwksUnavailable) throw unavailable("The identity provider's key set");
+      if (err instanceof errors.JOSEError || err instanceof TypeError) {
+        throw invalidToken("The access token is not valid");
+      }
+      throw err;
+    }
+    const claim = payload[MEMBER_NUMBER_CLAIM];
+    return {
+      userId: String(payload.sub),
+      memberNumber: (typeof claim === "string" || typeof claim === "number") && String(claim).trim()
+        ? String(claim).trim()
+        : undefined,
+    };
+  };
+}
+
+const invalidToken = (message: string) => new HttpError(401, "invalid_token", message);

@@ -1,0 +1,40 @@
+// The contract's error shape and codes, in one place.
+
+export type ErrorCode =
+  | "invalid_request"
+  | "unauthorized"
+  | "invalid_token"
+  | "forbidden"
+  | "member_not_eligible"
+  | "not_found"
+  | "method_not_allowed"
+  | "already_verified"
+  | "already_completed"
+  | "discord_already_linked"
+  | "sync_in_progress"
+  | "expired"
+  | "payload_too_large"
+  | "unsupported_media_type"
+  | "internal"
+  | "misconfigured"
+  | "unavailable";
+
+/** An error that is meant for the caller: its message and details are safe to show. */
+export class HttpError extends Error {
+  constructor(
+    readonly status: number,
+    readonly code: ErrorCode,
+    message: string,
+    readonly details: Record<string, unknown> = {},
+  ) {
+    super(message);
+    this.name = "HttpError";
+  }
+}
+
+export const unavailable = (what: string) =>
+  new HttpError(503, "unavailable", `${what} is unreachable; try again shortly`);
+
+export function errorBody(err: HttpError) {
+  return { error: { code: err.code, message: err.message, details: err.details } };
+}

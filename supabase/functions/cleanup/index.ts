@@ -1,0 +1,3 @@
+import { cleanupHandler } from "./handler.ts";
+
+Deno.serve(cleanupHandler());

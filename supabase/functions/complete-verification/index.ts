@@ -1,0 +1,3 @@
+import { completeVerificationHandler } from "./handler.ts";
+
+Deno.serve(completeVerificationHandler());

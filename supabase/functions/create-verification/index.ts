@@ -1,0 +1,3 @@
+import { createVerificationHandler } from "./handler.ts";
+
+Deno.serve(createVerificationHandler());

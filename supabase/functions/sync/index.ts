@@ -1,0 +1,3 @@
+import { syncHandler } from "./handler.ts";
+
+Deno.serve(syncHandler());

@@ -1,0 +1,160 @@
+// Shared test fixtures: the real local stack (Postgres, MariaDB), the
+// functions served over real HTTP on a free port, and an RS256 JWKS server
+// standing in for Auth0.
+import postgres from "postgres";
+import { exportJWK, generateKeyPair, type JWTPayload, SignJWT } from "jose";
+import { functionsRouter } from "../local/router.ts";
+import type { EnvSource } from "../shared/config.ts";
+
+export const DB_URL = Deno.env.get("SUPABASE_DB_URL") ??
+  "postgresql://postgres:postgres@127.0.0.1:54322/postgres";
+export const SERVICE_KEY = "test-service-role-key";
+export const BOT_KEY = "test-discord-bot-key";
+export const AUTH0_DOMAIN = "mynatca-test.us.auth0.com";
+export const AUDIENCE = "https://api.mynatca.test";
+export const ISSUER = `https://${AUTH0_DOMAIN}/`;
+
+/** A direct connection for arranging and checking rows (superuser). */
+export const db = postgres(DB_URL, { prepare: false, max: 4, onnotice: () => {} });
+
+export const baseEnv = (jwksUrl = "http://127.0.0.1:9/jwks.json"): EnvSource => ({
+  SUPABASE_DB_URL: DB_URL,
+  SUPABASE_URL: "http://127.0.0.1:54321",
+  SUPABASE_SERVICE_ROLE_KEY: SERVICE_KEY,
+  DISCORD_BOT_API_KEY: BOT_KEY,
+  AUTH0_DOMAIN,
+  AUTH0_AUDIENCE: AUDIENCE,
+  AUTH0_JWKS_URL: jwksUrl,
+  VERIFICATION_URL_BASE: "https://hub.mynatca.test/verify",
+  VERIFICATION_TTL_MINUTES: "30",
+  MYSQL_HOST: "127.0.0.1",
+  MYSQL_PORT: "54306",
+  MYSQL_USER: "root",
+  MYSQL_PASS: "",
+  MYSQL_DB: Deno.env.get("TEST_MYSQL_DB") ?? "mynatca_members",
+  MYSQL_SSL: "disable",
+  SYNC_RETRY_DELAY: "50",
+});
+
+export interface Server {
+  url: string;
+  fn: (name: string) => string;
+  close: () => Promise<void>;
+}
+
+/** Serves `handler` on a free loopback port. */
+export function serve(handler: (req: Request) => Response | Promise<Response>): Server {
+  const server = Deno.serve({ hostname: "127.0.0.1", port: 0, onListen: () => {} }, handler);
+  const url = `http://127.0.0.1:${server.addr.port}`;
+  return { url, fn: (name) => `${url}/functions/v1/${name}`, close: () => server.shutdown() };
+}
+
+export const serveFunctions = (env: EnvSource) => serve(functionsRouter(env));
+
+/** An Auth0 stand-in: a JWKS endpoint and a signer for its key. */
+export async function fakeAuth0() {
+  const { publicKey, privateKey } = await generateKeyPair("RS256", { extractable: true });
+  const jwk = { ...await exportJWK(publicKey), kid: "test-key-1", alg: "RS256", use: "sig" };
+  const server = serve((req) =>
+    new URL(req.url).pathname === "/.well-known/jwks.json"
+      ? Response.json({ keys: [jwk] })
+      : new Response("not found", { status: 404 })
+  );
+  const sign = (
+    claims: JWTPayload,
+    opts: {
+      key?: CryptoKey;
+      expiresIn?: string | number;
+      notBefore?: number;
+      iss?: string;
+      aud?: string;
+    } = {},
+  ) => {
+    const jwt = new SignJWT(claims)
+      .setProtectedHeader({ alg: "RS256", kid: "test-key-1", typ: "JWT" })
+      .setIssuer(opts.iss ?? ISSUER)
+      .setAudience(opts.aud ?? AUDIENCE)
+      .setIssuedAt()
+      .setExpirationTime(opts.expiresIn ?? "5m");
+    if (opts.notBefore) jwt.setNotBefore(opts.notBefore);
+    return jwt.sign(opts.key ?? privateKey);
+  };
+  const memberToken = (memberNumber?: string, sub = `auth0|${memberNumber ?? "nobody"}`) =>
+    sign(
+      memberNumber === undefined ? { sub } : {
+        sub,
+        "https://mynatca.org/member_number": memberNumber,
+      },
+    );
+  return {
+    jwksUrl: `${server.url}/.well-known/jwks.json`,
+    jwk,
+    publicKey,
+    sign,
+    memberToken,
+    close: server.close,
+  };
+}
+
+export async function call(
+  url: string,
+  opts: { method?: string; token?: string; body?: unknown; headers?: Record<string, string> } = {},
+) {
+  const headers: Record<string, string> = { ...opts.headers };
+  if (opts.token) headers.authorization = `Bearer ${opts.token}`;
+  if (opts.body !== undefined) headers["content-type"] ??= "application/json";
+  const res = await fetch(url, {
+    method: opts.method ?? "POST",
+    headers,
+    body: opts.body === undefined
+      ? undefined
+      : typeof opts.body === "string"
+      ? opts.body
+      : JSON.stringify(opts.body),
+  });
+  const text = await res.text();
+  // deno-lint-ignore no-explicit-any
+  let body: any = text;
+  try {
+    body = JSON.parse(text);
+  } catch { /* not JSON: keep the text */ }
+  return { status: res.status, body, headers: res.headers };
+}
+
+export const ENVIRONMENTS = [
+  { environment: "production", shared: "public", discord: "discord" },
+  { environment: "development", shared: "dev", discord: "discord_dev" },
+] as const;
+
+let counter = 0;
+/** A unique 18-digit Discord id for this run. */
+export function discordId(): string {
+  counter++;
+  return `9${String(Date.now()).slice(-9)}${String(counter).padStart(8, "0")}`;
+}
+
+/** A unique member number for this run. */
+export function memberNumber(prefix = "T"): string {
+  counter++;
+  return `${prefix}${String(Date.now()).slice(-7)}${counter}`;
+}
+
+export async function insertMember(
+  schema: string,
+  fields: { member_number?: string; status?: string; discord_id?: string | null } = {},
+) {
+  const row = {
+    member_number: fields.member_number ?? memberNumber(),
+    first_name: "Test",
+    last_name: "Member",
+    status: fields.status ?? "active",
+    discord_id: fields.discord_id ?? null,
+    discord_verified: !!fields.discord_id,
+  };
+  await db`insert into ${db(`${schema}.members`)} ${db(row)}`;
+  return row.member_number;
+}
+
+/** Deno.test without the resource sanitizers: servers and pools live for the whole file. */
+export const test = (name: string, fn: (t: Deno.TestContext) => Promise<void>) =>
+  Deno.test({ name, fn, sanitizeOps: false, sanitizeResources: false });

@@ -1,0 +1,192 @@
+// The HTTP rules every function shares: methods, content types, the body
+// limit, validation details, CORS, request ids, configuration errors.
+import { assert, assertEquals, assertMatch } from "./assert.ts";
+import {
+  baseEnv,
+  BOT_KEY,
+  call,
+  db,
+  discordId,
+  serveFunctions,
+  SERVICE_KEY,
+  test,
+} from "./helpers.ts";
+import { FUNCTIONS } from "../local/router.ts";
+
+const server = serveFunctions(baseEnv());
+const CREATE = server.fn("create-verification");
+const secrets = [SERVICE_KEY, BOT_KEY, "postgres:postgres"];
+
+function assertCleanError(body: unknown, code: string) {
+  const text = JSON.stringify(body);
+  assertEquals(Object.keys(body as object), ["error"]);
+  assertEquals((body as { error: { code: string } }).error.code, code);
+  for (const bad of [...secrets, "    at ", "select ", "insert ", "PostgresError"]) {
+    assert(!text.toLowerCase().includes(bad.toLowerCase()), `error body leaks ${bad}: ${text}`);
+  }
+}
+
+test("wrong method is 405 with Allow, for every function", async () => {
+  for (const name of Object.keys(FUNCTIONS)) {
+    const res = await call(server.fn(name), { method: "PUT", token: SERVICE_KEY, body: {} });
+    assertEquals(res.status, 405, name);
+    assertCleanError(res.body, "method_not_allowed");
+    assert(res.headers.get("allow")?.includes("POST"), name);
+  }
+});
+
+test("OPTIONS answers the CORS preflight of every function", async () => {
+  for (const name of Object.keys(FUNCTIONS)) {
+    const res = await fetch(server.fn(name), {
+      method: "OPTIONS",
+      headers: { origin: "https://hub.mynatca.org", "access-control-request-method": "POST" },
+    });
+    await res.body?.cancel();
+    assertEquals(res.status, 204, name);
+    assertEquals(res.headers.get("access-control-allow-origin"), "*");
+    assert(res.headers.get("access-control-allow-headers")?.includes("authorization"));
+    assert(res.headers.get("access-control-allow-methods")?.includes("POST"));
+  }
+});
+
+test("every response carries a request id, echoed when the caller sends one", async () => {
+  const res = await call(CREATE, { token: BOT_KEY, body: {} });
+  assertMatch(res.headers.get("x-request-id") ?? "", /^[0-9a-f-]{36}$/);
+  const echoed = await call(CREATE, {
+    token: BOT_KEY,
+    body: {},
+    headers: { "x-request-id": "abc" },
+  });
+  assertEquals(echoed.headers.get("x-request-id"), "abc");
+});
+
+test("wrong content type is 415", async () => {
+  const res = await call(CREATE, {
+    token: BOT_KEY,
+    body: "discord_id=1",
+    headers: { "content-type": "application/x-www-form-urlencoded" },
+  });
+  assertEquals(res.status, 415);
+  assertCleanError(res.body, "unsupported_media_type");
+});
+
+test("malformed JSON is 400 invalid_request", async () => {
+  const res = await call(CREATE, { token: BOT_KEY, body: '{"discord_id": ' });
+  assertEquals(res.status, 400);
+  assertCleanError(res.body, "invalid_request");
+});
+
+test("validation lists every bad field, including unknown ones", async () => {
+  const res = await call(CREATE, {
+    token: BOT_KEY,
+    body: { discord_id: 12345678901234567, discord_username: "", extra: 1, environment: "staging" },
+  });
+  assertEquals(res.status, 400);
+  assertCleanError(res.body, "invalid_request");
+  assertEquals(Object.keys(res.body.error.details.fields).sort(), [
+    "discord_id",
+    "discord_username",
+    "environment",
+    "extra",
+  ]);
+  for (const bad of ["123", "1".repeat(21), "1234567890123456a", " 12345678901234567"]) {
+    const r = await call(CREATE, {
+      token: BOT_KEY,
+      body: { discord_id: bad, discord_username: "x" },
+    });
+    assertEquals(r.status, 400, bad);
+  }
+  const long = await call(CREATE, {
+    token: BOT_KEY,
+    body: { discord_id: discordId(), discord_username: "x".repeat(33) },
+  });
+  assertEquals(long.status, 400);
+  const notObject = await call(CREATE, { token: BOT_KEY, body: "[1,2]" });
+  assertEquals(notObject.status, 400);
+});
+
+test("bodies over 16 KiB are 413, declared or streamed", async () => {
+  const big = JSON.stringify({ discord_id: discordId(), discord_username: "x".repeat(17_000) });
+  const declared = await call(CREATE, { token: BOT_KEY, body: big });
+  assertEquals(declared.status, 413);
+  assertCleanError(declared.body, "payload_too_large");
+  // Chunked, without Content-Length: the limit must hold while streaming,
+  // so the answer comes long before a 64 MiB body could have been read.
+  const total = 64 * 1024 * 1024;
+  let sent = 0;
+  const stream = new ReadableStream<Uint8Array>({
+    pull(controller) {
+      if (sent >= total) return controller.close();
+      sent += 8192;
+      controller.enqueue(new TextEncoder().encode(" ".repeat(8192)));
+    },
+  });
+  const res = await fetch(CREATE, {
+    method: "POST",
+    headers: { authorization: `Bearer ${BOT_KEY}`, "content-type": "application/json" },
+    body: stream,
+  });
+  const sentWhenAnswered = sent;
+  assertEquals(res.status, 413);
+  assertCleanError(await res.json(), "payload_too_large");
+  assert(sentWhenAnswered < total / 4, `answered after ${sentWhenAnswered} bytes`);
+});
+
+test("SQL metacharacters are stored verbatim", async () => {
+  const name = `'); drop table discord.verification_requests; --`.slice(0, 32);
+  const id = discordId();
+  const res = await call(CREATE, {
+    token: BOT_KEY,
+    body: { discord_id: id, discord_username: name },
+  });
+  assertEquals(res.status, 201);
+  const [row] = await db`select discord_username from discord.verification_requests
+                         where id = ${res.body.verification_id}`;
+  assertEquals(row.discord_username, name);
+});
+
+test("a missing variable is 500 misconfigured and the response names nothing", async () => {
+  const env = baseEnv();
+  delete env.VERIFICATION_URL_BASE;
+  delete env.AUTH0_AUDIENCE;
+  delete env.MYSQL_HOST;
+  const broken = serveFunctions(env);
+  try {
+    for (const name of ["create-verification", "complete-verification", "sync"]) {
+      const res = await call(broken.fn(name), { token: SERVICE_KEY, body: {} });
+      assertEquals(res.status, 500, name);
+      assertCleanError(res.body, "misconfigured");
+      const text = JSON.stringify(res.body);
+      for (const v of ["VERIFICATION_URL_BASE", "AUTH0_AUDIENCE", "MYSQL_HOST"]) {
+        assert(!text.includes(v), `${name} response names ${v}`);
+      }
+    }
+    const ok = await call(broken.fn("cleanup"), { token: SERVICE_KEY, body: {} });
+    assertEquals(ok.status, 200);
+  } finally {
+    await broken.close();
+  }
+});
+
+test("an unreachable database is 503 unavailable, not 500", async () => {
+  const env = {
+    ...baseEnv(),
+    SUPABASE_DB_URL: "postgresql://postgres:postgres@127.0.0.1:9/postgres",
+  };
+  const down = serveFunctions(env);
+  try {
+    const res = await call(down.fn("create-verification"), {
+      token: BOT_KEY,
+      body: { discord_id: discordId(), discord_username: "x" },
+    });
+    assertEquals(res.status, 503);
+    assertCleanError(res.body, "unavailable");
+  } finally {
+    await down.close();
+  }
+});
+
+test("unknown paths are 404", async () => {
+  const res = await call(server.fn("nope"), { token: SERVICE_KEY, body: {} });
+  assertEquals(res.status, 404);
+});

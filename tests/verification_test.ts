@@ -1,0 +1,254 @@
+// create-verification and complete-verification over real HTTP, against the
+// local Postgres, row by row of the contract's tables.
+import { assert, assertEquals, assertMatch, assertNotEquals } from "./assert.ts";
+import {
+  baseEnv,
+  BOT_KEY,
+  call,
+  db,
+  discordId,
+  ENVIRONMENTS,
+  fakeAuth0,
+  insertMember,
+  serveFunctions,
+  SERVICE_KEY,
+  test,
+} from "./helpers.ts";
+
+const auth0 = await fakeAuth0();
+const server = serveFunctions(baseEnv(auth0.jwksUrl));
+const CREATE = server.fn("create-verification");
+const COMPLETE = server.fn("complete-verification");
+
+const create = (body: Record<string, unknown>, token = BOT_KEY) => call(CREATE, { token, body });
+const complete = async (verification_id: string, memberNumber: string, environment: string) =>
+  call(COMPLETE, {
+    token: await auth0.memberToken(memberNumber),
+    body: { verification_id, environment },
+  });
+
+for (const env of ENVIRONMENTS) {
+  const { environment, shared, discord } = env;
+  const requests = db(`${discord}.verification_requests`);
+  const members = db(`${shared}.members`);
+
+  test(`create-verification ${environment}: 201, then 200 with the same request`, async () => {
+    const id = discordId();
+    const first = await create({ discord_id: id, discord_username: "ace", environment });
+    assertEquals(first.status, 201);
+    assertEquals(first.body.status, "pending");
+    assertMatch(first.body.verification_id, /^[0-9a-f-]{36}$/);
+    assertEquals(
+      first.body.verification_url,
+      `https://hub.mynatca.test/verify?vid=${first.body.verification_id}`,
+    );
+    const ttl = Date.parse(first.body.expires_at) - Date.now();
+    assert(ttl > 29 * 60_000 && ttl <= 30 * 60_000, `ttl ${ttl}`);
+    const again = await create({ discord_id: id, discord_username: "ace", environment });
+    assertEquals(again.status, 200);
+    assertEquals(again.body, first.body);
+    const [{ count }] = await db`select count(*)::int from ${requests} where discord_id = ${id}`;
+    assertEquals(count, 1);
+  });
+
+  test(`create-verification ${environment}: an expired pending request is replaced`, async () => {
+    const id = discordId();
+    const first = await create({ discord_id: id, discord_username: "ace", environment });
+    await db`update ${requests} set expires_at = now() - interval '1 minute'
+             where id = ${first.body.verification_id}`;
+    const second = await create({ discord_id: id, discord_username: "ace", environment });
+    assertEquals(second.status, 201);
+    assertNotEquals(second.body.verification_id, first.body.verification_id);
+    const [old] = await db`select status from ${requests} where id = ${first.body.verification_id}`;
+    assertEquals(old.status, "expired");
+  });
+
+  test(`create-verification ${environment}: 409 already_verified without the member number`, async () => {
+    const id = discordId();
+    await insertMember(shared, { discord_id: id });
+    const res = await create({ discord_id: id, discord_username: "ace", environment });
+    assertEquals(res.status, 409);
+    assertEquals(res.body.error.code, "already_verified");
+    assertEquals(JSON.stringify(res.body).includes("member_number"), false);
+  });
+
+  test(`complete-verification ${environment}: links, repeats 200, audits`, async () => {
+    const member = await insertMember(shared);
+    const id = discordId();
+    const created = await create({ discord_id: id, discord_username: "Ace#1", environment });
+    const vid = created.body.verification_id;
+    const res = await complete(vid, member, environment);
+    assertEquals(res.status, 200);
+    assertEquals(res.body.status, "completed");
+    assertEquals(res.body.verification_id, vid);
+    assertEquals(res.body.member_number, member);
+    assertEquals(res.body.discord_id, id);
+    assertEquals(res.body.discord_username, "Ace#1");
+    const [row] = await db`select * from ${members} where member_number = ${member}`;
+    assertEquals(row.discord_id, id);
+    assertEquals(row.discord_verified, true);
+    assertEquals(row.auth0_user_id, `auth0|${member}`);
+    assertEquals(row.verified_at.toISOString(), res.body.verified_at);
+    const [req] = await db`select * from ${requests} where id = ${vid}`;
+    assertEquals([req.status, req.member_number, req.auth0_user_id], [
+      "completed",
+      member,
+      `auth0|${member}`,
+    ]);
+    assert(req.completed_at);
+    const repeat = await complete(vid, member, environment);
+    assertEquals(repeat.status, 200);
+    assertEquals(repeat.body, res.body);
+    const audit = await db`select * from ${db(`${discord}.discord_link_audit`)}
+                           where member_number = ${member}`;
+    assertEquals(audit.length, 1);
+    assertEquals([audit[0].old_discord_id, audit[0].new_discord_id], [null, id]);
+  });
+
+  test(`complete-verification ${environment}: relinking keeps the old id in the audit`, async () => {
+    const oldId = discordId();
+    const member = await insertMember(shared, { discord_id: oldId });
+    const newId = discordId();
+    const created = await create({ discord_id: newId, discord_username: "new", environment });
+    const res = await complete(created.body.verification_id, member, environment);
+    assertEquals(res.status, 200);
+    const [row] = await db`select discord_id from ${members} where member_number = ${member}`;
+    assertEquals(row.discord_id, newId);
+    const [audit] = await db`select * from ${db(`${discord}.discord_link_audit`)}
+                             where verification_id = ${created.body.verification_id}`;
+    assertEquals([audit.old_discord_id, audit.new_discord_id], [oldId, newId]);
+  });
+
+  test(`complete-verification ${environment}: 403 for unknown, inactive, or no claim; request failed`, async () => {
+    const inactive = await insertMember(shared, { status: "retired" });
+    for (
+      const [memberNumber, reason] of [
+        ["NOPE-404", "member not found"],
+        [inactive, "member status is retired"],
+        [undefined, "no member number in the access token"],
+      ] as const
+    ) {
+      const created = await create({ discord_id: discordId(), discord_username: "x", environment });
+      const vid = created.body.verification_id;
+      const res = await call(COMPLETE, {
+        token: await auth0.memberToken(memberNumber),
+        body: { verification_id: vid, environment },
+      });
+      assertEquals(res.status, 403);
+      assertEquals(res.body.error.code, "member_not_eligible");
+      const [req] = await db`select status, failure_reason from ${requests} where id = ${vid}`;
+      assertEquals([req.status, req.failure_reason], ["failed", reason]);
+    }
+  });
+
+  test(`complete-verification ${environment}: 404 for an unknown id`, async () => {
+    const member = await insertMember(shared);
+    const res = await complete(crypto.randomUUID(), member, environment);
+    assertEquals(res.status, 404);
+    assertEquals(res.body.error.code, "not_found");
+  });
+
+  test(`complete-verification ${environment}: 409 already_completed for another member`, async () => {
+    const [a, b] = [await insertMember(shared), await insertMember(shared)];
+    const created = await create({ discord_id: discordId(), discord_username: "x", environment });
+    assertEquals((await complete(created.body.verification_id, a, environment)).status, 200);
+    const res = await complete(created.body.verification_id, b, environment);
+    assertEquals(res.status, 409);
+    assertEquals(res.body.error.code, "already_completed");
+  });
+
+  test(`complete-verification ${environment}: 409 discord_already_linked changes nothing`, async () => {
+    const id = discordId();
+    const created = await create({ discord_id: id, discord_username: "x", environment });
+    // The account gets linked to someone else after the request was made.
+    const holder = await insertMember(shared, { discord_id: id });
+    const other = await insertMember(shared);
+    const res = await complete(created.body.verification_id, other, environment);
+    assertEquals(res.status, 409);
+    assertEquals(res.body.error.code, "discord_already_linked");
+    const [req] =
+      await db`select status from ${requests} where id = ${created.body.verification_id}`;
+    assertEquals(req.status, "pending");
+    const rows = await db`select member_number, discord_id from ${members}
+                          where member_number in (${holder}, ${other}) order by member_number`;
+    assertEquals(rows.find((r) => r.member_number === other)!.discord_id, null);
+    assertEquals(rows.find((r) => r.member_number === holder)!.discord_id, id);
+  });
+
+  test(`complete-verification ${environment}: 410 expired marks the request`, async () => {
+    const member = await insertMember(shared);
+    const created = await create({ discord_id: discordId(), discord_username: "x", environment });
+    await db`update ${requests} set expires_at = now() - interval '1 second'
+             where id = ${created.body.verification_id}`;
+    const res = await complete(created.body.verification_id, member, environment);
+    assertEquals(res.status, 410);
+    assertEquals(res.body.error.code, "expired");
+    const [req] =
+      await db`select status from ${requests} where id = ${created.body.verification_id}`;
+    assertEquals(req.status, "expired");
+  });
+}
+
+test("a request made in one environment is not found from the other", async () => {
+  const member = await insertMember("public");
+  await insertMember("dev", { member_number: member });
+  const created = await create({ discord_id: discordId(), discord_username: "x" });
+  assertEquals(created.status, 201);
+  const res = await complete(created.body.verification_id, member, "development");
+  assertEquals(res.status, 404);
+});
+
+test("create-verification accepts the bot key and the service key, nothing else", async () => {
+  const body = { discord_id: discordId(), discord_username: "x" };
+  assertEquals((await create(body, BOT_KEY)).status, 201);
+  assertEquals((await create(body, SERVICE_KEY)).status, 200);
+  for (const token of [undefined, "", "wrong", BOT_KEY + "x", BOT_KEY.slice(0, -1)]) {
+    const res = await call(CREATE, { token, body });
+    assertEquals(res.status, 401, `token ${token}`);
+    assertEquals(res.body.error.code, "unauthorized");
+  }
+});
+
+test("parallel creates for one account yield one pending request", async () => {
+  const id = discordId();
+  const results = await Promise.all(
+    Array.from({ length: 20 }, () => create({ discord_id: id, discord_username: "race" })),
+  );
+  assertEquals(results.filter((r) => r.status === 201).length, 1);
+  assertEquals(results.filter((r) => r.status === 200).length, 19);
+  assertEquals(new Set(results.map((r) => r.body.verification_id)).size, 1);
+});
+
+test("parallel completes yield one link and no 5xx", async () => {
+  const member = await insertMember("public");
+  const created = await create({ discord_id: discordId(), discord_username: "race" });
+  const token = await auth0.memberToken(member);
+  const results = await Promise.all(
+    Array.from(
+      { length: 20 },
+      () => call(COMPLETE, { token, body: { verification_id: created.body.verification_id } }),
+    ),
+  );
+  assertEquals(results.map((r) => r.status), Array(20).fill(200));
+  const audit = await db`select count(*)::int from discord.discord_link_audit
+                         where verification_id = ${created.body.verification_id}`;
+  assertEquals(audit[0].count, 1);
+});
+
+test("parallel completes of two requests for one account link one member", async () => {
+  const id = discordId();
+  const [a, b] = [await insertMember("public"), await insertMember("public")];
+  const first = await create({ discord_id: id, discord_username: "race" });
+  // A failed request may be completed again (by the right member), so a
+  // failed request and a new pending one race for the same account.
+  await db`update discord.verification_requests set status = 'failed'
+           where id = ${first.body.verification_id}`;
+  const second = await create({ discord_id: id, discord_username: "race" });
+  const results = await Promise.all([
+    complete(first.body.verification_id, a, "production"),
+    complete(second.body.verification_id, b, "production"),
+  ]);
+  assert(results.every((r) => r.status < 500), JSON.stringify(results.map((r) => r.body)));
+  const holders = await db`select member_number from public.members where discord_id = ${id}`;
+  assertEquals(holders.length, 1);
+});
