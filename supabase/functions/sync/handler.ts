@@ -1,8 +1,14 @@
 // POST /sync runs the legacy MySQL import; GET /sync reports its health.
 import { requireServiceCaller } from "../../../shared/auth.ts";
 import { type EnvSource, loadConfig, syncConfig } from "../../../shared/config.ts";
-import { HttpError } from "../../../shared/errors.ts";
-import { defineFunction } from "../../../shared/http.ts";
+import { dbCall, getSql } from "../../../shared/db.ts";
+import { defineFunction, json, parseInput, readJson } from "../../../shared/http.ts";
+import { syncHealth } from "../../../shared/sync/health.ts";
+import { runSync } from "../../../shared/sync/run.ts";
+import { healthQuery, syncBody } from "../../../shared/validation.ts";
+
+/** Edge Functions get 150 s of wall time; leave room to log and answer. */
+export const EDGE_WALL_BUDGET_MS = 140_000;
 
 export function syncHandler(env: EnvSource = Deno.env.toObject()) {
   return defineFunction({
@@ -10,8 +16,34 @@ export function syncHandler(env: EnvSource = Deno.env.toObject()) {
     methods: ["GET", "POST"],
     config: (e) => loadConfig(syncConfig, e),
     async handle(ctx) {
-      await requireServiceCaller(ctx.req, [ctx.config.SUPABASE_SERVICE_ROLE_KEY]);
-      throw new HttpError(501 as number, "internal", "Not implemented yet");
+      const { config, req } = ctx;
+      await requireServiceCaller(req, [config.SUPABASE_SERVICE_ROLE_KEY]);
+      const sql = getSql(config.SUPABASE_DB_URL);
+
+      if (req.method === "GET") {
+        const query = parseInput(
+          healthQuery,
+          Object.fromEntries(new URL(req.url).searchParams),
+        );
+        ctx.environment = query.environment;
+        const health = await dbCall(() =>
+          syncHealth(sql, query.environment, config.MAX_SYNC_AGE, config.MIN_SUCCESS_RATE)
+        );
+        return json(health.healthy ? 200 : 503, health);
+      }
+
+      const body = parseInput(syncBody, await readJson(req));
+      ctx.environment = body.environment;
+      const report = await dbCall(() =>
+        runSync(sql, config, {
+          environment: body.environment,
+          tables: body.tables,
+          dryRun: body.dry_run,
+          deadline: Date.now() + Math.min(config.SYNC_TIMEOUT, EDGE_WALL_BUDGET_MS),
+          rowBudget: config.SYNC_ROWS_PER_INVOCATION,
+        })
+      );
+      return json(200, report);
     },
   }, env);
 }

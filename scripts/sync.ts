@@ -1,0 +1,49 @@
+// Operator CLI: the same sync as the Edge Function, outside the edge runtime,
+// without the per-invocation row budget, with a progress line per table.
+//   npm run sync -- --environment development [--dry-run] [--tables members,positions]
+import { parseArgs } from "node:util";
+import { loadConfig, syncConfig } from "../shared/config.ts";
+import { closePools, getSql } from "../shared/db.ts";
+import { readDotenv } from "../shared/dotenv.ts";
+import { environmentSchema } from "../shared/environment.ts";
+import { runSync } from "../shared/sync/run.ts";
+import { SYNC_TABLES, type SyncTable } from "../shared/validation.ts";
+
+const { values } = parseArgs({
+  args: Deno.args,
+  options: {
+    environment: { type: "string", default: "production" },
+    "dry-run": { type: "boolean", default: false },
+    tables: { type: "string" },
+  },
+});
+
+const environment = environmentSchema.parse(values.environment);
+const tables = values.tables?.split(",").map((t) => t.trim()) as SyncTable[] | undefined;
+for (const t of tables ?? []) {
+  if (!SYNC_TABLES.includes(t)) throw new Error(`unknown table ${t}; use ${SYNC_TABLES.join(",")}`);
+}
+const root = new URL("..", import.meta.url).pathname;
+const env = { ...await readDotenv(`${root}supabase/functions/.env`), ...Deno.env.toObject() };
+const config = loadConfig(syncConfig, env);
+const sql = getSql(config.SUPABASE_DB_URL);
+const encoder = new TextEncoder();
+let current = "";
+try {
+  const report = await runSync(sql, config, {
+    environment,
+    tables,
+    dryRun: values["dry-run"],
+    deadline: Date.now() + config.SYNC_TIMEOUT,
+    onProgress: (table, rows, rate) => {
+      if (current && current !== table) Deno.stderr.writeSync(encoder.encode("\n"));
+      current = table;
+      Deno.stderr.writeSync(encoder.encode(`\r${table}: ${rows} rows, ${rate} rows/s   `));
+    },
+  });
+  if (current) Deno.stderr.writeSync(encoder.encode("\n"));
+  console.log(JSON.stringify(report, null, 2));
+  if (report.status !== "completed") Deno.exitCode = 1;
+} finally {
+  await closePools();
+}

@@ -1,0 +1,329 @@
+// One sync run: lock, resume or start, walk each table in batches, retire
+// what vanished, refresh derived counts, log every step to sync_logs.
+import type { SyncConfig } from "../config.ts";
+import { isTransientDbError, type Sql } from "../db.ts";
+import { type Environment, schemasFor } from "../environment.ts";
+import { HttpError, unavailable } from "../errors.ts";
+import { log } from "../log.ts";
+import { withRetry } from "../retry.ts";
+import { SYNC_TABLES, type SyncTable } from "../validation.ts";
+import { isTransientMysqlError, openSource, type Source } from "./source.ts";
+import { TABLE_SPECS } from "./tables.ts";
+import {
+  existingMembers,
+  refreshDerivedCounts,
+  type Rejection,
+  retireVanished,
+  writeBatch,
+} from "./writer.ts";
+import { validateLinks } from "./validate_links.ts";
+
+/** How many rejected records a sync_logs row describes; the total is always kept. */
+export const MAX_LOGGED_REJECTIONS = 100;
+
+export interface TableReport {
+  processed: number;
+  inserted: number;
+  updated: number;
+  unchanged: number;
+  deactivated: number;
+  failed: number;
+  duration_ms: number;
+}
+
+export interface SyncReport {
+  sync_id: string;
+  status: "completed" | "partial" | "failed";
+  duration_ms: number;
+  dry_run: boolean;
+  resumed: boolean;
+  tables: Partial<Record<SyncTable, TableReport>>;
+}
+
+export interface SyncOptions {
+  environment: Environment;
+  tables?: SyncTable[];
+  dryRun?: boolean;
+  /** Stop cleanly (status partial, cursor saved) once this time (ms since epoch) has come. */
+  deadline: number;
+  /** Stop after this many source rows in this invocation (CPU budget); resumable. */
+  rowBudget?: number;
+  onProgress?: (table: SyncTable, rows: number, rowsPerSecond: number) => void;
+}
+
+interface Cursor {
+  sync_id: string;
+  tables: SyncTable[];
+  table_name: SyncTable;
+  after_id: number;
+}
+
+export async function runSync(sql: Sql, config: SyncConfig, opts: SyncOptions): Promise<SyncReport> {
+  const started = performance.now();
+  const { shared } = schemasFor(opts.environment);
+  const dryRun = opts.dryRun ?? false;
+
+  // One run per environment: a transaction-scoped advisory lock, held on a
+  // reserved connection for the whole run. It works through Supabase's
+  // transaction pooler and dies with the connection if the isolate does.
+  const lock = await sql.reserve();
+  try {
+    await lock`begin`;
+    const [{ locked }] = await lock`
+      select pg_try_advisory_xact_lock(hashtextextended(${"mynatca.sync." + shared}, 0)) as locked`;
+    if (!locked) throw new HttpError(409, "sync_in_progress", "Another sync run is in progress");
+
+    const retry = <T>(fn: () => Promise<T>, isTransient: (e: unknown) => boolean) =>
+      withRetry(fn, {
+        retries: config.SYNC_RETRY_COUNT,
+        baseDelayMs: config.SYNC_RETRY_DELAY,
+        isTransient,
+        deadline: opts.deadline,
+        onRetry: (err, attempt, delay) =>
+          log("warn", "sync_retry", { attempt, delay_ms: delay, code: (err as { code?: string })?.code }),
+      });
+    const pg = <T>(fn: () => Promise<T>) => retry(fn, isTransientDbError);
+
+    const [saved] = dryRun ? [] : await pg(() =>
+      sql<Cursor[]>`select sync_id, tables, table_name, after_id::int as after_id
+                    from ${sql(shared)}.sync_cursor`
+    );
+    const cursor: Cursor | undefined = saved && (!opts.tables ||
+        sameTables(saved.tables, opts.tables))
+      ? saved
+      : undefined;
+    const syncId = cursor?.sync_id ?? crypto.randomUUID();
+    const tables = cursor?.tables ?? order(opts.tables ?? [...SYNC_TABLES]);
+    const report: SyncReport = {
+      sync_id: syncId,
+      status: "completed",
+      duration_ms: 0,
+      dry_run: dryRun,
+      resumed: !!cursor,
+      tables: {},
+    };
+    const logRow = (row: Record<string, unknown>) =>
+      dryRun ? Promise.resolve() : pg(() =>
+        sql`insert into ${sql(shared)}.sync_logs ${sql({ sync_id: syncId, ...row })}`
+      ).then(() => {});
+
+    if (!cursor) await logRow({ operation: "sync_start", status: dryRun ? "dry_run" : "started" });
+
+    let source: Source;
+    try {
+      source = await retry(() => openSource(config), isTransientMysqlError);
+    } catch (err) {
+      await logRow({
+        operation: "sync_error",
+        status: "failed",
+        duration_ms: Math.round(performance.now() - started),
+        error_details: { reason: "the legacy MySQL database is unreachable", code: codeOf(err) },
+      });
+      log("error", "sync_source_unreachable", { sync_id: syncId, code: codeOf(err) });
+      throw unavailable("The legacy MySQL database");
+    }
+    // A dropped source connection loses its snapshot: reopen and go on
+    // from the cursor (documented: the run is then consistent per page).
+    const fromSource = async <T>(fn: (s: Source) => Promise<T>) =>
+      await retry(async () => {
+        try {
+          return await fn(source);
+        } catch (err) {
+          if (isTransientMysqlError(err)) {
+            await source.close();
+            source = await openSource(config);
+          }
+          throw err;
+        }
+      }, isTransientMysqlError);
+
+    let budget = opts.rowBudget ?? Infinity;
+    let stoppedAt: SyncTable | undefined;
+    try {
+      const startAt = cursor ? tables.indexOf(cursor.table_name) : 0;
+      for (const table of tables.slice(startAt)) {
+        const spec = TABLE_SPECS[table];
+        const tableStarted = performance.now();
+        const counts: TableReport = {
+          processed: 0,
+          inserted: 0,
+          updated: 0,
+          unchanged: 0,
+          deactivated: 0,
+          failed: 0,
+          duration_ms: 0,
+        };
+        report.tables[table] = counts;
+        const rejected: Rejection[] = [];
+        const seen = new Set<string | number>();
+        let afterId = cursor?.table_name === table ? cursor.after_id : 0;
+        let stopped = false;
+        const today = new Date().toISOString().slice(0, 10);
+
+        for (;;) {
+          if (Date.now() >= opts.deadline || budget <= 0) {
+            stopped = true;
+            break;
+          }
+          const page = await fromSource((s) => s.page(table, afterId, config.SYNC_BATCH_SIZE));
+          if (page.length === 0) break;
+          afterId = Number(page[page.length - 1].id);
+          counts.processed += page.length;
+          budget -= page.length;
+
+          let rows: Record<string, unknown>[] = [];
+          for (const raw of page) {
+            const mapped = spec.map(raw, today);
+            if (!mapped.ok) {
+              rejected.push({ key: String(raw.id), reason: mapped.reason });
+              continue;
+            }
+            const key = mapped.row[spec.key] as string | number;
+            if (seen.has(key)) {
+              rejected.push({ key: String(key), reason: `duplicate key ${key} in the source` });
+              continue;
+            }
+            seen.add(key);
+            rows.push(mapped.row);
+          }
+          if (table === "positions") {
+            const known = await pg(() =>
+              existingMembers(sql, shared, [...new Set(rows.map((r) => r.member_number as string))])
+            );
+            rows = rows.filter((r) => {
+              if (known.has(r.member_number as string)) return true;
+              rejected.push({
+                key: String(r.source_id),
+                reason: `member ${r.member_number} is not among the synced members`,
+              });
+              return false;
+            });
+          }
+          const written = await pg(() => writeBatch(sql, shared, spec, rows, dryRun));
+          rejected.push(...written.rejected);
+          counts.inserted += written.inserted;
+          counts.updated += written.updated;
+          counts.unchanged += rows.length - written.inserted - written.updated -
+            written.rejected.length;
+          if (!dryRun) await saveCursor(pg, sql, shared, syncId, tables, table, afterId);
+          const seconds = (performance.now() - tableStarted) / 1000;
+          opts.onProgress?.(table, counts.processed, Math.round(counts.processed / seconds));
+        }
+        counts.failed = rejected.length;
+
+        let refused: string | undefined;
+        if (!stopped) {
+          const keys = (await fromSource((s) => s.keys(table)))
+            .map(spec.normalizeKey)
+            .filter((k): k is string | number => k !== null);
+          const retirement = await pg(() =>
+            retireVanished(sql, shared, spec, keys, config.SYNC_MAX_DEACTIVATE_RATIO, dryRun)
+          );
+          counts.deactivated = dryRun ? retirement.vanished : retirement.retired;
+          refused = retirement.refused;
+          if (refused) counts.deactivated = 0;
+        }
+        counts.duration_ms = Math.round(performance.now() - tableStarted);
+        await logRow({
+          table_name: table,
+          operation: refused ? "sync_error" : "sync_complete",
+          status: stopped ? "partial" : refused ? "deactivation_refused" : "completed",
+          records_processed: counts.processed,
+          records_inserted: counts.inserted,
+          records_updated: counts.updated,
+          records_unchanged: counts.unchanged,
+          records_deactivated: counts.deactivated,
+          records_failed: counts.failed,
+          duration_ms: counts.duration_ms,
+          error_details: rejected.length || refused
+            ? {
+              ...(refused ? { deactivation_refused: refused } : {}),
+              rejected: rejected.slice(0, MAX_LOGGED_REJECTIONS),
+              rejected_total: rejected.length,
+            }
+            : null,
+        });
+        if (refused) report.status = "partial";
+        if (stopped) {
+          report.status = "partial";
+          stoppedAt = table;
+          break;
+        }
+        if (!dryRun && tables.indexOf(table) < tables.length - 1) {
+          await saveCursor(pg, sql, shared, syncId, tables, tables[tables.indexOf(table) + 1], 0);
+        }
+      }
+      if (!dryRun && !stoppedAt) {
+        await pg(() => refreshDerivedCounts(sql, shared));
+        if (tables.includes("members")) {
+          const members = (await fromSource((s) => s.keys("members")))
+            .map(TABLE_SPECS.members.normalizeKey)
+            .filter((k): k is string => typeof k === "string");
+          await pg(() => validateLinks(sql, opts.environment, syncId, members));
+        }
+        await pg(() => sql`delete from ${sql(shared)}.sync_cursor`);
+      }
+    } catch (err) {
+      // Out of retries: report, keep the cursor so the next run resumes.
+      const what = isTransientMysqlError(err) ? "The legacy MySQL database" : "The database";
+      if (!isTransientMysqlError(err) && !isTransientDbError(err)) throw err;
+      await logRow({
+        operation: "sync_error",
+        status: "failed",
+        duration_ms: Math.round(performance.now() - started),
+        error_details: { reason: `${what} failed during the run`, code: codeOf(err) },
+      }).catch(() => {});
+      throw unavailable(what);
+    } finally {
+      await source.close();
+    }
+
+    report.duration_ms = Math.round(performance.now() - started);
+    await logRow({
+      operation: "sync_complete",
+      status: report.status,
+      duration_ms: report.duration_ms,
+      ...totals(report),
+    });
+    return report;
+  } finally {
+    await lock`commit`.catch(() => {});
+    lock.release();
+  }
+}
+
+function totals(report: SyncReport) {
+  const sum = (k: keyof TableReport) =>
+    Object.values(report.tables).reduce((n, t) => n + (t?.[k] ?? 0), 0);
+  return {
+    records_processed: sum("processed"),
+    records_inserted: sum("inserted"),
+    records_updated: sum("updated"),
+    records_unchanged: sum("unchanged"),
+    records_deactivated: sum("deactivated"),
+    records_failed: sum("failed"),
+  };
+}
+
+async function saveCursor(
+  pg: <T>(fn: () => Promise<T>) => Promise<T>,
+  sql: Sql,
+  shared: string,
+  syncId: string,
+  tables: SyncTable[],
+  table: SyncTable,
+  afterId: number,
+) {
+  await pg(() =>
+    sql`insert into ${sql(shared)}.sync_cursor (sync_id, tables, table_name, after_id)
+        values (${syncId}, ${tables}, ${table}, ${afterId})
+        on conflict (environment_singleton) do update
+        set sync_id = excluded.sync_id, tables = excluded.tables, table_name = excluded.table_name,
+            after_id = excluded.after_id, updated_at = now()`
+  );
+}
+
+/** The contract's order: regions, facilities, members, positions. */
+const order = (tables: SyncTable[]) => SYNC_TABLES.filter((t) => tables.includes(t));
+const sameTables = (a: string[], b: string[]) => order(b as SyncTable[]).join() === a.join();
+const codeOf = (err: unknown) => String((err as { code?: string })?.code ?? (err as Error)?.name);

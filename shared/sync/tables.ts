@@ -1,0 +1,111 @@
+// What the sync writes, per table: its key, the columns it owns (and only
+// those: the platform-owned discord_*, auth0_user_id, verified_at and
+// last_auth0_sync are never listed), and how a vanished row is retired.
+import type { SyncTable } from "../validation.ts";
+import {
+  cleanCode,
+  cleanText,
+  type FacilityRow,
+  mapFacility,
+  mapMember,
+  mapPosition,
+  mapRegion,
+  type Mapped,
+  type MemberRow,
+  type PositionRow,
+  type RegionRow,
+} from "./mapping.ts";
+import type { SourceRow } from "./source.ts";
+
+export interface TableSpec<Row = Record<string, unknown>> {
+  name: SyncTable;
+  key: keyof Row & string;
+  keyType: "text" | "integer";
+  /** Synced columns with their Postgres types, key first. */
+  columns: Record<string, string>;
+  map: (row: SourceRow, today: string) => Mapped<Row>;
+  /** The source key as the mapping would write it (for vanished-row checks). */
+  normalizeKey: (key: unknown) => string | number | null;
+  /** SQL predicate of a row that counts as active, and the update that retires it. */
+  activeWhere: string;
+  retireSet: string;
+}
+
+const region: TableSpec<RegionRow> = {
+  name: "regions",
+  key: "region_code",
+  keyType: "text",
+  columns: { region_code: "text", region_name: "text", active: "boolean" },
+  map: mapRegion,
+  normalizeKey: cleanCode,
+  activeWhere: "active",
+  retireSet: "active = false",
+};
+
+const facility: TableSpec<FacilityRow> = {
+  name: "facilities",
+  key: "facility_code",
+  keyType: "text",
+  columns: {
+    facility_code: "text",
+    facility_name: "text",
+    facility_type: "text",
+    region_code: "text",
+    region_name: "text",
+    active: "boolean",
+  },
+  map: mapFacility,
+  normalizeKey: cleanCode,
+  activeWhere: "active",
+  retireSet: "active = false",
+};
+
+const member: TableSpec<MemberRow> = {
+  name: "members",
+  key: "member_number",
+  keyType: "text",
+  columns: {
+    member_number: "text",
+    first_name: "text",
+    last_name: "text",
+    email: "text",
+    facility_code: "text",
+    facility_name: "text",
+    region_code: "text",
+    region_name: "text",
+    member_type_id: "integer",
+    member_type: "text",
+    status: "text",
+  },
+  map: mapMember,
+  normalizeKey: cleanText,
+  activeWhere: "status <> 'inactive'",
+  retireSet: "status = 'inactive'",
+};
+
+const position: TableSpec<PositionRow> = {
+  name: "positions",
+  key: "source_id",
+  keyType: "integer",
+  columns: {
+    source_id: "integer",
+    member_number: "text",
+    position_type: "text",
+    facility_code: "text",
+    title: "text",
+    start_date: "date",
+    end_date: "date",
+    active: "boolean",
+  },
+  map: mapPosition,
+  normalizeKey: (k) => (typeof k === "number" ? k : null),
+  activeWhere: "active",
+  retireSet: "active = false",
+};
+
+export const TABLE_SPECS = {
+  regions: region,
+  facilities: facility,
+  members: member,
+  positions: position,
+} as unknown as Record<SyncTable, TableSpec>;

@@ -1,0 +1,60 @@
+// Discord link validation: after a members sync, every linked member is
+// checked against the source. Each check is a validation_logs row, each run
+// a validation_summaries row. Nobody is unlinked here: the bot reads the
+// ineligible_links view and removes roles itself.
+import type { Sql } from "../db.ts";
+import { type Environment, schemasFor } from "../environment.ts";
+
+export interface ValidationSummary {
+  run_id: string;
+  checked: number;
+  eligible: number;
+  inactive: number;
+  missing: number;
+}
+
+/**
+ * `sourceMembers` is every member number the source holds now (normalized);
+ * a linked member outside it is `missing`, one whose status is not active
+ * is `inactive`, the rest are `eligible`.
+ */
+export async function validateLinks(
+  sql: Sql,
+  environment: Environment,
+  syncId: string | null,
+  sourceMembers: string[],
+): Promise<ValidationSummary> {
+  const { shared, discord } = schemasFor(environment);
+  const started = performance.now();
+  return await sql.begin(async (tx) => {
+    const [{ run_id }] = await tx`
+      insert into ${tx(discord)}.validation_summaries (sync_id) values (${syncId})
+      returning run_id`;
+    await tx.unsafe(
+      `insert into "${discord}".validation_logs (run_id, member_number, discord_id, result, reason)
+       select $1, m.member_number, m.discord_id,
+              case when src.k is null then 'missing'
+                   when m.status <> 'active' then 'inactive'
+                   else 'eligible' end,
+              case when src.k is null then 'member no longer in the membership database'
+                   when m.status <> 'active' then 'member status is ' || m.status end
+       from "${shared}".members m
+       left join (select distinct v as k from json_array_elements_text($2::text::json) as j(v)) src
+         on src.k = m.member_number
+       where m.discord_verified and m.discord_id is not null`,
+      [run_id, JSON.stringify(sourceMembers)],
+    );
+    const [summary] = await tx<ValidationSummary[]>`
+      update ${tx(discord)}.validation_summaries s
+      set checked = c.checked, eligible = c.eligible, inactive = c.inactive, missing = c.missing,
+          finished_at = now(), duration_ms = ${Math.round(performance.now() - started)}
+      from (select count(*)::int as checked,
+                   count(*) filter (where result = 'eligible')::int as eligible,
+                   count(*) filter (where result = 'inactive')::int as inactive,
+                   count(*) filter (where result = 'missing')::int as missing
+            from ${tx(discord)}.validation_logs where run_id = ${run_id}) c
+      where s.run_id = ${run_id}
+      returning s.run_id, s.checked, s.eligible, s.inactive, s.missing`;
+    return summary;
+  });
+}

@@ -1,0 +1,184 @@
+// Set-based writes: one statement per batch. Rows arrive as one JSON
+// parameter and are expanded by json_to_recordset, so a batch costs one
+// round trip and one parse however wide it is. Unchanged rows are skipped by
+// the ON CONFLICT ... WHERE, so their updated_at never moves.
+import { isTransientDbError, type Sql } from "../db.ts";
+import type { TableSpec } from "./tables.ts";
+
+export interface Rejection {
+  key: string;
+  reason: string;
+}
+
+export interface BatchResult {
+  inserted: number;
+  updated: number;
+  rejected: Rejection[];
+}
+
+const statements = new Map<string, { upsert: string; preview: string }>();
+
+/** The upsert and its dry-run twin for one table in one schema (identifiers are code constants). */
+function statementsFor(schema: string, spec: TableSpec) {
+  const id = `${schema}.${spec.name}`;
+  let found = statements.get(id);
+  if (found) return found;
+  const cols = Object.keys(spec.columns);
+  const record = cols.map((c) => `"${c}" ${spec.columns[c]}`).join(", ");
+  const list = cols.map((c) => `"${c}"`).join(", ");
+  const target = `"${schema}"."${spec.name}"`;
+  const tuple = (alias: string) => `(${cols.map((c) => `${alias}."${c}"`).join(", ")})`;
+  found = {
+    upsert: `
+      with up as (
+        insert into ${target} as t (${list})
+        select ${list} from json_to_recordset($1::text::json) as s(${record})
+        on conflict ("${spec.key}") do update
+          set ${cols.filter((c) => c !== spec.key).map((c) => `"${c}" = excluded."${c}"`).join(", ")}
+          where ${tuple("t")} is distinct from ${tuple("excluded")}
+        returning (xmax = 0) as inserted
+      )
+      select count(*) filter (where inserted)::int as inserted,
+             count(*) filter (where not inserted)::int as updated
+      from up`,
+    preview: `
+      select count(*) filter (where t."${spec.key}" is null)::int as inserted,
+             count(*) filter (where t."${spec.key}" is not null
+                              and ${tuple("t")} is distinct from ${tuple("s")})::int as updated
+      from json_to_recordset($1::text::json) as s(${record})
+      left join ${target} t on t."${spec.key}" = s."${spec.key}"`,
+  };
+  statements.set(id, found);
+  return found;
+}
+
+/**
+ * Writes `rows` (already mapped and free of duplicate keys). When the
+ * database refuses the batch, it is split in halves until the refused rows
+ * are isolated, so every good row still lands.
+ */
+export async function writeBatch(
+  sql: Sql,
+  schema: string,
+  spec: TableSpec,
+  rows: Record<string, unknown>[],
+  dryRun: boolean,
+): Promise<BatchResult> {
+  if (rows.length === 0) return { inserted: 0, updated: 0, rejected: [] };
+  const { upsert, preview } = statementsFor(schema, spec);
+  try {
+    const [r] = await sql.unsafe(dryRun ? preview : upsert, [JSON.stringify(rows)]);
+    return { inserted: r.inserted, updated: r.updated, rejected: [] };
+  } catch (err) {
+    // Only a row's own data (SQLSTATE classes 22 and 23) can be isolated by
+    // splitting; anything else is the whole batch's problem.
+    const code = (err as { code?: string }).code ?? "";
+    if (isTransientDbError(err) || !/^2[23]/.test(code)) throw err;
+    if (rows.length === 1) {
+      const e = err as { code?: string; constraint_name?: string };
+      const why = e.constraint_name ? `violates ${e.constraint_name}` : `error ${e.code ?? "?"}`;
+      return {
+        inserted: 0,
+        updated: 0,
+        rejected: [{ key: String(rows[0][spec.key]), reason: `rejected by the database: ${why}` }],
+      };
+    }
+    const half = Math.ceil(rows.length / 2);
+    const a = await writeBatch(sql, schema, spec, rows.slice(0, half), dryRun);
+    const b = await writeBatch(sql, schema, spec, rows.slice(half), dryRun);
+    return {
+      inserted: a.inserted + b.inserted,
+      updated: a.updated + b.updated,
+      rejected: [...a.rejected, ...b.rejected],
+    };
+  }
+}
+
+/** Which of `memberNumbers` exist in the members table of `schema`. */
+export async function existingMembers(
+  sql: Sql,
+  schema: string,
+  memberNumbers: string[],
+): Promise<Set<string>> {
+  if (memberNumbers.length === 0) return new Set();
+  const rows = await sql.unsafe(
+    `select m.member_number from json_array_elements_text($1::text::json) as k(v)
+     join "${schema}".members m on m.member_number = k.v`,
+    [JSON.stringify(memberNumbers)],
+  );
+  return new Set(rows.map((r) => r.member_number as string));
+}
+
+export interface Retirement {
+  active: number;
+  vanished: number;
+  retired: number;
+  /** Set when the guard stopped the retirement. */
+  refused?: string;
+}
+
+/**
+ * Retires (never deletes) active rows whose key is not in `sourceKeys`,
+ * unless the source is empty or more than `maxRatio` of the active rows
+ * would go: that smells of a broken source, not of real departures.
+ */
+export async function retireVanished(
+  sql: Sql,
+  schema: string,
+  spec: TableSpec,
+  sourceKeys: (string | number)[],
+  maxRatio: number,
+  dryRun: boolean,
+): Promise<Retirement> {
+  const target = `"${schema}"."${spec.name}"`;
+  // Joins, not per-row subqueries: both statements run as hash (anti) joins.
+  const src = `with src as materialized (
+      select distinct v::${spec.keyType} as k from json_array_elements_text($1::text::json) as j(v))`;
+  const param = [JSON.stringify(sourceKeys)];
+  const [count] = await sql.unsafe(
+    `${src}
+     select count(*)::int as active, count(*) filter (where src.k is null)::int as vanished
+     from ${target} t left join src on src.k = t."${spec.key}"
+     where t.${spec.activeWhere}`,
+    param,
+  );
+  const result: Retirement = { active: count.active, vanished: count.vanished, retired: 0 };
+  if (count.vanished === 0) return result;
+  if (sourceKeys.length === 0) {
+    result.refused = `the source returned no ${spec.name}; nothing was deactivated`;
+  } else if (count.vanished > maxRatio * count.active) {
+    result.refused = `${count.vanished} of ${count.active} active ${spec.name} vanished from ` +
+      `the source, more than SYNC_MAX_DEACTIVATE_RATIO=${maxRatio}; nothing was deactivated`;
+  }
+  if (result.refused || dryRun) return result;
+  const done = await sql.unsafe(
+    `${src}
+     update ${target} t set ${spec.retireSet}
+     where t.${spec.activeWhere} and not exists (select 1 from src where src.k = t."${spec.key}")`,
+    param,
+  );
+  result.retired = done.count;
+  return result;
+}
+
+/** Recomputes member and facility counts; writes only counts that changed. */
+export async function refreshDerivedCounts(sql: Sql, schema: string): Promise<void> {
+  const s = `"${schema}"`;
+  await sql.unsafe(`
+    update ${s}.facilities f set member_count = c.n
+    from (select f2.facility_code, count(m.member_number)::int as n
+          from ${s}.facilities f2
+          left join ${s}.members m on m.facility_code = f2.facility_code and m.status = 'active'
+          group by f2.facility_code) c
+    where c.facility_code = f.facility_code and f.member_count is distinct from c.n`);
+  await sql.unsafe(`
+    update ${s}.regions r set facility_count = c.facilities, member_count = c.members
+    from (select r2.region_code,
+                 (select count(*) from ${s}.facilities f
+                  where f.region_code = r2.region_code and f.active)::int as facilities,
+                 (select count(*) from ${s}.members m
+                  where m.region_code = r2.region_code and m.status = 'active')::int as members
+          from ${s}.regions r2) c
+    where c.region_code = r.region_code
+      and (r.facility_count, r.member_count) is distinct from (c.facilities, c.members)`);
+}
