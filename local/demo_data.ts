@@ -35,7 +35,18 @@ function prng(seed: number) {
   };
 }
 
-const FIRST = ["James", "Maria", "Wei", "Aisha", "José", "Zoë", "Łukasz", "Nguyễn", "Olivia", "Liam"];
+const FIRST = [
+  "James",
+  "Maria",
+  "Wei",
+  "Aisha",
+  "José",
+  "Zoë",
+  "Łukasz",
+  "Nguyễn",
+  "Olivia",
+  "Liam",
+];
 const LAST = ["Smith", "García", "O'Brien", "Müller", "Nakamura", "Okafor", "Kowalski", "Lee"];
 const TYPES = ["ARTCC", "tracon", "ATCT", "atct/tracon", "FSS", " Atct "];
 const STATUSES = ["Active", "ACTIVE", "active ", "Inactive", "Retired", "deceased", "", null];
@@ -94,7 +105,11 @@ export async function loadDemoData(conn: mysql.Connection, size: DemoSize = DEFA
     ],
     Array.from({ length: size.members }, (_, i) => {
       const number = 100000 + i;
-      const email = i % 10 === 0 ? null : i % 10 === 1 ? "" : i % 10 === 2
+      const email = i % 10 === 0
+        ? null
+        : i % 10 === 1
+        ? ""
+        : i % 10 === 2
         ? "not-an-address"
         : `Member.${number}@Example.org `;
       return [

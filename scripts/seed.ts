@@ -1,7 +1,13 @@
 // Loads deterministic demo data into the local legacy MySQL database.
 //   deno run -A scripts/seed.ts [--if-empty] [--members N] [--database NAME]
 import { parseArgs } from "node:util";
-import { DEFAULT_SIZE, loadDemoData, mysqlConnect, recreateSourceDatabase, scaled } from "../local/demo_data.ts";
+import {
+  DEFAULT_SIZE,
+  loadDemoData,
+  mysqlConnect,
+  recreateSourceDatabase,
+  scaled,
+} from "../local/demo_data.ts";
 
 const { values } = parseArgs({
   args: Deno.args,

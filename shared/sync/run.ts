@@ -58,7 +58,11 @@ interface Cursor {
   after_id: number;
 }
 
-export async function runSync(sql: Sql, config: SyncConfig, opts: SyncOptions): Promise<SyncReport> {
+export async function runSync(
+  sql: Sql,
+  config: SyncConfig,
+  opts: SyncOptions,
+): Promise<SyncReport> {
   const started = performance.now();
   const { shared } = schemasFor(opts.environment);
   const dryRun = opts.dryRun ?? false;
@@ -80,14 +84,20 @@ export async function runSync(sql: Sql, config: SyncConfig, opts: SyncOptions): 
         isTransient,
         deadline: opts.deadline,
         onRetry: (err, attempt, delay) =>
-          log("warn", "sync_retry", { attempt, delay_ms: delay, code: (err as { code?: string })?.code }),
+          log("warn", "sync_retry", {
+            attempt,
+            delay_ms: delay,
+            code: (err as { code?: string })?.code,
+          }),
       });
     const pg = <T>(fn: () => Promise<T>) => retry(fn, isTransientDbError);
 
-    const [saved] = dryRun ? [] : await pg(() =>
-      sql<Cursor[]>`select sync_id, tables, table_name, after_id::int as after_id
+    const [saved] = dryRun
+      ? []
+      : await pg(() =>
+        sql<Cursor[]>`select sync_id, tables, table_name, after_id::int as after_id
                     from ${sql(shared)}.sync_cursor`
-    );
+      );
     const cursor: Cursor | undefined = saved && (!opts.tables ||
         sameTables(saved.tables, opts.tables))
       ? saved
@@ -103,9 +113,10 @@ export async function runSync(sql: Sql, config: SyncConfig, opts: SyncOptions): 
       tables: {},
     };
     const logRow = (row: Record<string, unknown>) =>
-      dryRun ? Promise.resolve() : pg(() =>
-        sql`insert into ${sql(shared)}.sync_logs ${sql({ sync_id: syncId, ...row })}`
-      ).then(() => {});
+      dryRun
+        ? Promise.resolve()
+        : pg(() => sql`insert into ${sql(shared)}.sync_logs ${sql({ sync_id: syncId, ...row })}`)
+          .then(() => {});
 
     if (!cursor) await logRow({ operation: "sync_start", status: dryRun ? "dry_run" : "started" });
 
@@ -163,6 +174,7 @@ export async function runSync(sql: Sql, config: SyncConfig, opts: SyncOptions): 
         for (;;) {
           if (Date.now() >= opts.deadline || budget <= 0) {
             stopped = true;
+            if (!dryRun) await saveCursor(pg, sql, shared, syncId, tables, table, afterId);
             break;
           }
           const page = await fromSource((s) => s.page(table, afterId, config.SYNC_BATCH_SIZE));

@@ -34,7 +34,9 @@ function statementsFor(schema: string, spec: TableSpec) {
         insert into ${target} as t (${list})
         select ${list} from json_to_recordset($1::text::json) as s(${record})
         on conflict ("${spec.key}") do update
-          set ${cols.filter((c) => c !== spec.key).map((c) => `"${c}" = excluded."${c}"`).join(", ")}
+          set ${
+      cols.filter((c) => c !== spec.key).map((c) => `"${c}" = excluded."${c}"`).join(", ")
+    }
           where ${tuple("t")} is distinct from ${tuple("excluded")}
         returning (xmax = 0) as inserted
       )

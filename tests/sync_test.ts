@@ -1,0 +1,450 @@
+// The sync over real HTTP, from a real MariaDB database of crafted rows into
+// the development schemas of the real Postgres.
+import { assert, assertEquals } from "./assert.ts";
+import { baseEnv, call, db, serveFunctions, SERVICE_KEY, test } from "./helpers.ts";
+import { mysqlConnect, recreateSourceDatabase } from "../local/demo_data.ts";
+
+const SOURCE_DB = "mynatca_sync_test";
+const my = await recreateSourceDatabase(SOURCE_DB);
+await my.query("set session sql_mode = ''");
+const env = { ...baseEnv(), MYSQL_DB: SOURCE_DB, SYNC_BATCH_SIZE: "7" };
+const server = serveFunctions(env);
+const SYNC = server.fn("sync");
+
+const sync = (body: Record<string, unknown> = {}, url = SYNC) =>
+  call(url, { token: SERVICE_KEY, body: { environment: "development", ...body } });
+
+async function resetAll() {
+  await db`truncate dev.positions, dev.members, dev.facilities, dev.regions, dev.sync_logs,
+           dev.sync_cursor, discord_dev.validation_logs, discord_dev.validation_summaries cascade`;
+  for (const t of ["position", "member", "membertype", "facility", "region"]) {
+    await my.query(`delete from \`${t}\``);
+  }
+}
+
+/** A small quirky source: every mapping rule of the contract appears once or more. */
+async function loadQuirkySource() {
+  await my.query(`insert into region (RegionID, RegionCode, RegionName, Active) values
+    (1, ' nea ', '  New   England ', 1), (2, 'NSO', 'Southern', 1), (3, 'nwp', 'Northwest', 0)`);
+  await my.query(
+    `insert into facility (FacilityID, FacilityCode, FacilityName, RegionID, FacilityType, Active) values
+    (1, ' zbw', 'Boston  Center', 1, 'artcc', 1),
+    (2, 'A90', 'Boston TRACON', 1, ' Tracon ', 1),
+    (3, 'ztl', 'Atlanta ARTCC', 2, NULL, 1),
+    (4, 'XXX', 'Orphan Facility', 99, 'fss', 1)`,
+  );
+  await my.query(`insert into membertype values (6, 'Member'), (8, 'Retired  Member')`);
+  const members: unknown[][] = [
+    [1, " 1001 ", " Ada ", " Lovelace ", " Ada@Example.ORG ", 1, 6, "Active"],
+    [2, "1002", "Zoë", "Nguyễn", "", 2, 6, "ACTIVE"],
+    [3, "1003", "Bob", "Jones", "not-an-email", 3, 8, "retired"],
+    [4, "1004", "Cy", "Young", null, 99, 77, null],
+    [5, "1005", "Di", "Ross", "di@example.org", 4, 6, ""],
+    [6, "1006", "Ed", "Stone", "ed@example.org", 1, 6, "On Leave"],
+    [7, "1007", "Flo", " ", "flo@example.org", 1, 6, "active"],
+    [8, "bad number!", "Gus", "Grant", null, 1, 6, "active"],
+    [9, "   ", "Hal", "Hope", null, 1, 6, "active"],
+    [10, "1010", "Ivy  Mae", "Lee", "IVY@example.org", 1, 6, "Suspended "],
+    [11, "1011", "Jo", "Deceased", null, 2, 6, "DECEASED"],
+    [12, "1012", "Kim", "Inactive", null, 2, 6, "inactive"],
+  ];
+  for (let i = 13; i <= 40; i++) {
+    members.push([i, String(1000 + i), "Mem", `Ber${i}`, null, 1, 6, "Active"]);
+  }
+  await my.query(
+    `insert into member (MemberID, MemberNumber, FirstName, LastName, Email, FacilityID, MemberTypeID, Status) values ?`,
+    [members],
+  );
+  await my.query(
+    `insert into position (PositionID, MemberNumber, PositionType, FacilityID, Title, StartDate, EndDate) values
+    (1, '1001', 'FacRep', 1, ' Facility   Rep ', '2020-01-01', NULL),
+    (2, ' 1002 ', 'NEB', 2, 'NEB', '0000-00-00', '2099-01-01'),
+    (3, '1003', 'Committee', 3, 'Old', '2010-01-01', '2015-12-31'),
+    (4, '1001', 'Steward', 1, 'Bad type', NULL, NULL),
+    (5, '9999', 'regional', 1, 'Orphan', NULL, NULL),
+    (6, '1013', 'REGIONAL', 99, 'RVP', '2021-01-01', '0000-00-00')`,
+  );
+}
+
+const member = async (n: string) =>
+  (await db`select * from dev.members where member_number = ${n}`)[0];
+
+test("sync maps every contract rule on quirky data", async () => {
+  await resetAll();
+  await loadQuirkySource();
+  const res = await sync();
+  assertEquals(res.status, 200, JSON.stringify(res.body));
+  assertEquals(res.body.status, "completed");
+  assertEquals(res.body.tables.regions, {
+    ...res.body.tables.regions,
+    processed: 3,
+    inserted: 3,
+    failed: 0,
+  });
+  assertEquals(res.body.tables.members.processed, 40);
+  assertEquals(res.body.tables.members.failed, 4); // On Leave, empty last name, bad number, empty number
+  assertEquals(res.body.tables.members.inserted, 36);
+  assertEquals(res.body.tables.positions.failed, 2); // unknown type, orphan member
+  assertEquals(res.body.tables.positions.inserted, 4);
+
+  const regions = await db`select region_code, region_name, active from dev.regions order by 1`;
+  assertEquals(regions.map((r) => [r.region_code, r.region_name, r.active]), [
+    ["NEA", "New England", true],
+    ["NSO", "Southern", true],
+    ["NWP", "Northwest", false],
+  ]);
+  const [zbw] = await db`select * from dev.facilities where facility_code = 'ZBW'`;
+  assertEquals([zbw.facility_name, zbw.facility_type, zbw.region_code, zbw.region_name], [
+    "Boston Center",
+    "ARTCC",
+    "NEA",
+    "New England",
+  ]);
+  const [a90] = await db`select facility_type from dev.facilities where facility_code = 'A90'`;
+  assertEquals(a90.facility_type, "TRACON");
+  const [orphan] =
+    await db`select region_code, region_name from dev.facilities where facility_code = 'XXX'`;
+  assertEquals([orphan.region_code, orphan.region_name], [null, null]);
+
+  const ada = await member("1001");
+  assertEquals([ada.first_name, ada.last_name, ada.email, ada.status], [
+    "Ada",
+    "Lovelace",
+    "ada@example.org",
+    "active",
+  ]);
+  assertEquals([ada.facility_code, ada.facility_name, ada.region_code, ada.region_name], [
+    "ZBW",
+    "Boston Center",
+    "NEA",
+    "New England",
+  ]);
+  assertEquals([ada.member_type_id, ada.member_type], [6, "Member"]);
+  const zoe = await member("1002");
+  assertEquals([zoe.first_name, zoe.last_name, zoe.email, zoe.status], [
+    "Zoë",
+    "Nguyễn",
+    null,
+    "active",
+  ]);
+  const bob = await member("1003");
+  assertEquals([bob.email, bob.status, bob.member_type], [null, "retired", "Retired Member"]);
+  const cy = await member("1004");
+  assertEquals([cy.status, cy.facility_code, cy.region_code, cy.member_type_id, cy.member_type], [
+    "inactive",
+    null,
+    null,
+    77,
+    null,
+  ]);
+  assertEquals((await member("1005")).status, "inactive");
+  assertEquals((await member("1010")).status, "suspended");
+  assertEquals((await member("1010")).first_name, "Ivy Mae");
+  assertEquals((await member("1011")).status, "deceased");
+  for (const gone of ["1006", "1007", "bad number!", ""]) {
+    assertEquals(await member(gone), undefined);
+  }
+
+  const positions = await db`select source_id, member_number, position_type, facility_code, title,
+                                    start_date::text, end_date::text, active
+                             from dev.positions order by source_id`;
+  assertEquals(positions.map((p) => Object.values(p)), [
+    [1, "1001", "facrep", "ZBW", "Facility Rep", "2020-01-01", null, true],
+    [2, "1002", "neb", "A90", "NEB", null, "2099-01-01", true],
+    [3, "1003", "committee", "ZTL", "Old", "2010-01-01", "2015-12-31", false],
+    [6, "1013", "regional", null, "RVP", "2021-01-01", null, true],
+  ]);
+
+  // Rejections are described, with the total, in sync_logs.
+  const [log] = await db`select error_details from dev.sync_logs
+                         where table_name = 'members' and sync_id = ${res.body.sync_id}`;
+  assertEquals(log.error_details.rejected_total, 4);
+  const reasons = log.error_details.rejected.map((r: { reason: string }) => r.reason).join(" | ");
+  for (
+    const bit of [
+      "unknown Status",
+      "LastName is empty",
+      "MemberNumber is not",
+      "MemberNumber is empty",
+    ]
+  ) {
+    assert(reasons.includes(bit), `${bit} in ${reasons}`);
+  }
+  // Derived counts: active members per facility, active facilities and members per region.
+  const [zbwCount] = await db`select member_count from dev.facilities where facility_code = 'ZBW'`;
+  const [expected] =
+    await db`select count(*)::int as n from dev.members where facility_code = 'ZBW' and status = 'active'`;
+  assertEquals(zbwCount.member_count, expected.n);
+  const [nea] =
+    await db`select facility_count, member_count from dev.regions where region_code = 'NEA'`;
+  assertEquals(nea.facility_count, 2);
+  // The run-level rows frame the run.
+  const ops = await db`select operation, status from dev.sync_logs
+                       where sync_id = ${res.body.sync_id} and table_name is null order by id`;
+  assertEquals(ops.map((o) => [o.operation, o.status]), [["sync_start", "started"], [
+    "sync_complete",
+    "completed",
+  ]]);
+});
+
+test("a second run with an unchanged source writes nothing; platform columns survive", async () => {
+  await db`update dev.members set discord_id = '123456789012345678', discord_username = 'ada',
+           discord_verified = true, auth0_user_id = 'auth0|ada', verified_at = now(),
+           last_auth0_sync = now() where member_number = '1001'`;
+  const before = await db`select member_number, updated_at from dev.members order by 1`;
+  const res = await sync();
+  assertEquals(res.body.status, "completed");
+  for (const t of ["regions", "facilities", "members", "positions"]) {
+    assertEquals([res.body.tables[t].inserted, res.body.tables[t].updated], [0, 0], t);
+  }
+  assertEquals(res.body.tables.members.unchanged, 36);
+  const after = await db`select member_number, updated_at from dev.members order by 1`;
+  assertEquals(after, before);
+
+  await my.query(`update member set LastName = 'Byron', Email = NULL where MemberID = 1`);
+  const changed = await sync();
+  assertEquals(changed.body.tables.members.updated, 1);
+  const ada = await member("1001");
+  assertEquals([ada.last_name, ada.email], ["Byron", null]);
+  assertEquals([ada.discord_id, ada.discord_username, ada.discord_verified, ada.auth0_user_id], [
+    "123456789012345678",
+    "ada",
+    true,
+    "auth0|ada",
+  ]);
+  assert(ada.verified_at && ada.last_auth0_sync);
+});
+
+test("a vanished member becomes inactive, never deleted", async () => {
+  await my.query(`delete from member where MemberID = 13`);
+  const res = await sync({ tables: ["members"] });
+  assertEquals(res.body.status, "completed");
+  assertEquals(res.body.tables.members.deactivated, 1);
+  assertEquals((await member("1013")).status, "inactive");
+  // Its position stays until positions sync; the row is still there.
+  assertEquals(
+    (await db`select count(*)::int from dev.positions where member_number = '1013'`)[0].count,
+    1,
+  );
+});
+
+test("the guard: mass vanishing or an empty source deactivates nothing", async () => {
+  await my.query(`delete from member where MemberID between 20 and 40`);
+  const mass = await sync({ tables: ["members"] });
+  assertEquals(mass.body.status, "partial");
+  assertEquals(mass.body.tables.members.deactivated, 0);
+  assertEquals((await member("1030")).status, "active");
+  const [err] = await db`select error_details from dev.sync_logs
+                         where sync_id = ${mass.body.sync_id} and operation = 'sync_error'`;
+  assert(String(err.error_details.deactivation_refused).includes("SYNC_MAX_DEACTIVATE_RATIO"));
+
+  await my.query(`delete from position`);
+  await my.query(`delete from member`);
+  const empty = await sync({ tables: ["members", "positions"] });
+  assertEquals(empty.body.tables.members.deactivated, 0);
+  assertEquals(empty.body.tables.positions.deactivated, 0);
+  assertEquals((await member("1001")).status, "active");
+  const errors = await db`select table_name, error_details from dev.sync_logs
+                          where sync_id = ${empty.body.sync_id} and operation = 'sync_error'`;
+  assertEquals(errors.map((e) => e.table_name).sort(), ["members", "positions"]);
+  assert(String(errors[0].error_details.deactivation_refused).includes("no "));
+});
+
+test("dry_run reports what would change and writes nothing", async () => {
+  await resetAll();
+  await loadQuirkySource();
+  const res = await sync({ dry_run: true });
+  assertEquals(res.status, 200);
+  assertEquals(res.body.dry_run, true);
+  assertEquals(res.body.tables.members.inserted, 36);
+  assertEquals((await db`select count(*)::int from dev.members`)[0].count, 0);
+  assertEquals((await db`select count(*)::int from dev.sync_logs`)[0].count, 0);
+});
+
+test("the environment keeps production apart", async () => {
+  const before = await db`select count(*)::int, max(updated_at) from public.members`;
+  const res = await sync();
+  assertEquals(res.body.status, "completed");
+  assertEquals(await db`select count(*)::int, max(updated_at) from public.members`, before);
+  assertEquals(
+    (await db`select count(*)::int from public.sync_logs where sync_id = ${res.body.sync_id}`)[0]
+      .count,
+    0,
+  );
+});
+
+test("a second concurrent run gets 409 sync_in_progress", async () => {
+  const holder = await db.reserve();
+  try {
+    await holder`begin`;
+    await holder`select pg_advisory_xact_lock(hashtextextended('mynatca.sync.dev', 0))`;
+    const res = await sync();
+    assertEquals(res.status, 409);
+    assertEquals(res.body.error.code, "sync_in_progress");
+  } finally {
+    await holder`rollback`;
+    holder.release();
+  }
+});
+
+test("a run that meets its row budget or deadline resumes from its cursor", async () => {
+  await resetAll();
+  await loadQuirkySource();
+  const small = serveFunctions({ ...env, SYNC_ROWS_PER_INVOCATION: "10" });
+  try {
+    const statuses: string[] = [];
+    let res;
+    do {
+      res = await sync({}, small.fn("sync"));
+      assertEquals(res.status, 200);
+      statuses.push(res.body.status);
+    } while (res.body.status === "partial" && statuses.length < 20);
+    assertEquals(res.body.status, "completed");
+    assert(statuses.length >= 5, `took ${statuses.length} invocations`);
+    assertEquals(res.body.resumed, true);
+    assertEquals((await db`select count(*)::int from dev.members`)[0].count, 36);
+    assertEquals((await db`select count(*)::int from dev.positions`)[0].count, 4);
+    assertEquals((await db`select count(*)::int from dev.sync_cursor`)[0].count, 0);
+  } finally {
+    await small.close();
+  }
+  const late = serveFunctions({ ...env, SYNC_TIMEOUT: "1" });
+  try {
+    const res = await sync({}, late.fn("sync"));
+    assertEquals(res.body.status, "partial");
+    assertEquals((await db`select count(*)::int from dev.sync_cursor`)[0].count, 1);
+  } finally {
+    await late.close();
+  }
+  assertEquals((await sync()).body.status, "completed");
+});
+
+/** A TCP relay to MariaDB that the test can break and mend. */
+function faultyRelay(target = 54306) {
+  const listener = Deno.listen({ hostname: "127.0.0.1", port: 0 });
+  const open = new Set<Deno.Conn>();
+  const state = { refuse: 0, cutAfterBytes: Infinity, relayed: 0 };
+  (async () => {
+    for await (const client of listener) {
+      if (state.refuse > 0) {
+        state.refuse--;
+        client.close();
+        continue;
+      }
+      const upstream = await Deno.connect({ hostname: "127.0.0.1", port: target });
+      open.add(client).add(upstream);
+      const pipe = async (from: Deno.Conn, to: Deno.Conn, count: boolean) => {
+        const buf = new Uint8Array(16384);
+        try {
+          for (;;) {
+            const n = await from.read(buf);
+            if (n === null) break;
+            if (count && (state.relayed += n) > state.cutAfterBytes) {
+              state.cutAfterBytes = Infinity;
+              throw new Error("cut");
+            }
+            await to.write(buf.subarray(0, n));
+          }
+        } catch { /* cut or closed */ }
+        for (const c of [from, to]) {
+          try {
+            c.close();
+          } catch { /* already closed */ }
+          open.delete(c);
+        }
+      };
+      pipe(client, upstream, false);
+      pipe(upstream, client, true);
+    }
+  })().catch(() => {});
+  return {
+    port: (listener.addr as Deno.NetAddr).port,
+    state,
+    close() {
+      listener.close();
+      for (const c of open) {
+        try {
+          c.close();
+        } catch { /* closed */ }
+      }
+    },
+  };
+}
+
+test("MySQL faults: refused connections and a connection cut mid-run are retried", async () => {
+  await resetAll();
+  await loadQuirkySource();
+  const relay = faultyRelay();
+  const flaky = serveFunctions({ ...env, MYSQL_PORT: String(relay.port), SYNC_RETRY_COUNT: "4" });
+  try {
+    relay.state.refuse = 2; // the first two connection attempts fail
+    relay.state.cutAfterBytes = 3000; // and the first connection dies mid-run
+    const res = await sync({}, flaky.fn("sync"));
+    assertEquals(res.status, 200, JSON.stringify(res.body));
+    assertEquals(res.body.status, "completed");
+    assertEquals((await db`select count(*)::int from dev.members`)[0].count, 36);
+  } finally {
+    relay.close();
+    await flaky.close();
+  }
+});
+
+test("MySQL unreachable after retries: 503, a sync_error row, nothing else changed", async () => {
+  const before = await db`select count(*)::int, max(updated_at) from dev.members`;
+  const down = serveFunctions({ ...env, MYSQL_PORT: "9", SYNC_RETRY_COUNT: "2" });
+  try {
+    const res = await sync({}, down.fn("sync"));
+    assertEquals(res.status, 503);
+    assertEquals(res.body.error.code, "unavailable");
+    const [row] =
+      await db`select operation, error_details from dev.sync_logs order by id desc limit 1`;
+    assertEquals(row.operation, "sync_error");
+    assertEquals(await db`select count(*)::int, max(updated_at) from dev.members`, before);
+  } finally {
+    await down.close();
+  }
+});
+
+test("GET /sync reports health both ways", async () => {
+  await db`truncate dev.sync_logs`;
+  assertEquals((await sync()).body.status, "completed");
+  const healthy = await call(`${SYNC}?environment=development`, {
+    method: "GET",
+    token: SERVICE_KEY,
+  });
+  assertEquals(healthy.status, 200);
+  assertEquals(healthy.body.healthy, true);
+  assert(healthy.body.age_ms >= 0 && healthy.body.last_success_at);
+  const strict = serveFunctions({ ...env, MAX_SYNC_AGE: "1" });
+  try {
+    await new Promise((r) => setTimeout(r, 5));
+    const stale = await call(`${strict.fn("sync")}?environment=development`, {
+      method: "GET",
+      token: SERVICE_KEY,
+    });
+    assertEquals(stale.status, 503);
+    assertEquals(stale.body.healthy, false);
+  } finally {
+    await strict.close();
+  }
+  const bad = await call(`${SYNC}?environment=staging`, { method: "GET", token: SERVICE_KEY });
+  assertEquals(bad.status, 400);
+});
+
+test("sync needs the service key on both methods", async () => {
+  for (const method of ["GET", "POST"]) {
+    for (const token of [undefined, "nope"]) {
+      const res = await call(SYNC, { method, token, body: method === "POST" ? {} : undefined });
+      assertEquals(res.status, 401, `${method} ${token}`);
+    }
+  }
+  const bad = await call(SYNC, { token: SERVICE_KEY, body: { tables: ["users"] } });
+  assertEquals(bad.status, 400);
+});
+
+test("cleanup of the test source", async () => {
+  await my.end();
+  const admin = await mysqlConnect("mysql");
+  await admin.query(`drop database if exists ${SOURCE_DB}`);
+  await admin.end();
+});
