@@ -124,8 +124,21 @@ platform() {
   PGOPTIONS="-c client_min_messages=warning" PGPASSWORD=postgres \
     psql -q -v ON_ERROR_STOP=1 "$PG_URL" -f "$ROOT/local/platform.sql" >/dev/null
   # pgTAP is a test tool: it lives in `extensions`, never in an API schema.
-  PGPASSWORD=postgres psql -q -v ON_ERROR_STOP=1 "$PG_URL" \
+  PGOPTIONS="-c client_min_messages=warning" PGPASSWORD=postgres psql -q -v ON_ERROR_STOP=1 "$PG_URL" \
     -c "create extension if not exists pgtap schema extensions" >/dev/null
+}
+
+# The Vault secrets the pg_cron jobs read, pointing at the local function
+# server. On a real project the operator sets them (see docs/operations.md).
+vault_secrets() {
+  local envfile="$ROOT/supabase/functions/.env" key
+  [ -f "$envfile" ] || envfile="$ROOT/supabase/functions/.env.example"
+  key=$(sed -n 's/^SUPABASE_SERVICE_ROLE_KEY=//p' "$envfile" | tail -1)
+  PGPASSWORD=postgres psql -q -v ON_ERROR_STOP=1 "$PG_URL" -v key="$key" >/dev/null <<'SQL'
+insert into vault.secrets (name, secret) values
+  ('project_url', 'http://127.0.0.1:54321'), ('service_role_key', :'key')
+on conflict (name) do update set secret = excluded.secret, updated_at = now();
+SQL
 }
 
 migrate() {
@@ -143,6 +156,7 @@ up() {
   my_schema
   platform
   migrate
+  vault_secrets
   say "up: postgres 127.0.0.1:$PG_PORT, mariadb 127.0.0.1:$MY_PORT"
 }
 
@@ -181,6 +195,7 @@ SQL
   my_schema
   platform
   migrate
+  vault_secrets
   say "reset done"
 }
 

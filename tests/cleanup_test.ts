@@ -1,0 +1,115 @@
+// cleanup over real HTTP: each rule on rows crafted around its boundary.
+import { assertEquals } from "./assert.ts";
+import {
+  baseEnv,
+  call,
+  db,
+  discordId,
+  ENVIRONMENTS,
+  serveFunctions,
+  SERVICE_KEY,
+  test,
+} from "./helpers.ts";
+
+const server = serveFunctions(baseEnv());
+const CLEANUP = server.fn("cleanup");
+const cleanup = (environment: string) =>
+  call(CLEANUP, { token: SERVICE_KEY, body: { environment } });
+
+async function craft(shared: string, discord: string) {
+  const requests = db(`${discord}.verification_requests`);
+  const ids: Record<string, string> = {};
+  const add = async (name: string, status: string, expires: string) => {
+    const [row] =
+      await db`insert into ${requests} (discord_id, discord_username, status, expires_at)
+                           values (${discordId()}, ${name}, ${status}, now() + ${expires}::interval)
+                           returning id`;
+    ids[name] = row.id;
+  };
+  await add("pending-just-expired", "pending", "-1 second");
+  await add("pending-live", "pending", "1 minute");
+  await add("pending-long-gone", "pending", "-2 days");
+  await add("expired-past-grace", "expired", "-1 day -1 minute");
+  await add("expired-within-grace", "expired", "-1 day +1 minute");
+  await add("completed-old", "completed", "-30 days");
+  await add("failed-old", "failed", "-30 days");
+  const syncId = crypto.randomUUID();
+  await db`insert into ${db(`${shared}.sync_logs`)} (sync_id, operation, created_at) values
+           (${syncId}, 'sync_start', now() - interval '91 days'),
+           (${syncId}, 'sync_start', now() - interval '89 days')`;
+  const [old] = await db`insert into ${db(`${discord}.validation_summaries`)} (started_at)
+                         values (now() - interval '91 days') returning run_id`;
+  const [recent] = await db`insert into ${db(`${discord}.validation_summaries`)} (started_at)
+                            values (now() - interval '1 day') returning run_id`;
+  await db`insert into ${db(`${discord}.validation_logs`)}
+             (run_id, member_number, discord_id, result, created_at) values
+           (${old.run_id}, 'X1', '11111111111111111', 'eligible', now() - interval '91 days'),
+           (${recent.run_id}, 'X2', '11111111111111112', 'inactive', now() - interval '89 days')`;
+  return { ids, syncId, oldRun: old.run_id, recentRun: recent.run_id };
+}
+
+for (const { environment, shared, discord } of ENVIRONMENTS) {
+  test(`cleanup ${environment}: each rule at its boundary, then nothing on a second run`, async () => {
+    await db`truncate ${db(`${discord}.verification_requests`)}, ${db(`${shared}.sync_logs`)},
+             ${db(`${discord}.validation_logs`)}, ${db(`${discord}.validation_summaries`)}`;
+    const { ids, syncId, oldRun, recentRun } = await craft(shared, discord);
+    const res = await cleanup(environment);
+    assertEquals(res.status, 200);
+    assertEquals(res.body, {
+      environment,
+      expired_requests: 2,
+      deleted_requests: 2,
+      deleted_sync_logs: 1,
+      deleted_validation_logs: 1,
+      deleted_validation_summaries: 1,
+    });
+    const rows = await db`select discord_username as name, status
+                          from ${db(`${discord}.verification_requests`)} order by 1`;
+    assertEquals(rows.map((r) => [r.name, r.status]), [
+      ["completed-old", "completed"],
+      ["expired-within-grace", "expired"],
+      ["failed-old", "failed"],
+      ["pending-just-expired", "expired"],
+      ["pending-live", "pending"],
+    ]);
+    assertEquals(Object.keys(ids).length, 7);
+    const logs = await db`select count(*)::int from ${
+      db(`${shared}.sync_logs`)
+    } where sync_id = ${syncId}`;
+    assertEquals(logs[0].count, 1);
+    const runs = await db`select run_id from ${db(`${discord}.validation_summaries`)}`;
+    assertEquals(runs.map((r) => r.run_id), [recentRun]);
+    assertEquals(runs.some((r) => r.run_id === oldRun), false);
+
+    const again = await cleanup(environment);
+    assertEquals(again.body, {
+      environment,
+      expired_requests: 0,
+      deleted_requests: 0,
+      deleted_sync_logs: 0,
+      deleted_validation_logs: 0,
+      deleted_validation_summaries: 0,
+    });
+  });
+}
+
+test("cleanup of one environment leaves the other alone", async () => {
+  const [row] = await db`insert into discord.verification_requests
+                           (discord_id, discord_username, expires_at)
+                         values (${discordId()}, 'prod', now() - interval '3 days') returning id`;
+  await cleanup("development");
+  const [still] = await db`select status from discord.verification_requests where id = ${row.id}`;
+  assertEquals(still.status, "pending");
+  await cleanup("production");
+  assertEquals(
+    (await db`select 1 from discord.verification_requests where id = ${row.id}`).length,
+    0,
+  );
+});
+
+test("cleanup needs the service key, and the bot key is not enough", async () => {
+  for (const token of [undefined, "wrong", "test-discord-bot-key"]) {
+    const res = await call(CLEANUP, { token, body: {} });
+    assertEquals(res.status, 401);
+  }
+});

@@ -1,0 +1,126 @@
+// The pg_cron schedules: they exist for both environments, hold no secret,
+// and running a job's command really invokes the function (through the
+// local pg_net stand-in, drained here as the local server's worker does).
+import { assert, assertEquals } from "./assert.ts";
+import { baseEnv, db, serveFunctions, SERVICE_KEY, test } from "./helpers.ts";
+import { drainNetQueue } from "../local/net_worker.ts";
+
+const EXPECTED: Record<string, string> = {
+  "mynatca-sync-production": "0 */6 * * *",
+  "mynatca-sync-development": "0 */6 * * *",
+  "mynatca-sync-resume-production": "*/2 * * * *",
+  "mynatca-sync-resume-development": "*/2 * * * *",
+  "mynatca-cleanup-production": "30 8 * * *",
+  "mynatca-cleanup-development": "45 8 * * *",
+  "mynatca-health-production": "*/15 * * * *",
+  "mynatca-health-development": "*/15 * * * *",
+};
+
+test("the jobs exist with their schedules, once each", async () => {
+  const jobs = await db`select jobname, schedule from cron.job where jobname like 'mynatca-%'`;
+  assertEquals(Object.fromEntries(jobs.map((j) => [j.jobname, j.schedule])), EXPECTED);
+});
+
+test("no secret is written into cron.job", async () => {
+  const [{ key }] = await db`select decrypted_secret as key from vault.decrypted_secrets
+                             where name = 'service_role_key'`;
+  const leaks = await db`select jobname from cron.job
+                         where command like '%' || ${key} || '%' or command ilike '%bearer %'`;
+  assertEquals(leaks.length, 0);
+});
+
+/** Points the Vault secrets at a test server while `fn` runs a job's command. */
+async function withProject(fn: () => Promise<void>) {
+  const server = serveFunctions({ ...baseEnv(), MYSQL_PORT: "9", SYNC_RETRY_COUNT: "0" });
+  const saved = await db`select name, secret from vault.secrets
+                         where name in ('project_url', 'service_role_key')`;
+  try {
+    await db`update vault.secrets set secret = ${server.url} where name = 'project_url'`;
+    await db`update vault.secrets set secret = ${SERVICE_KEY} where name = 'service_role_key'`;
+    await fn();
+  } finally {
+    for (const s of saved) {
+      await db`update vault.secrets set secret = ${s.secret} where name = ${s.name}`;
+    }
+    await server.close();
+  }
+}
+
+async function runJob(name: string) {
+  const [job] = await db`select command from cron.job where jobname = ${name}`;
+  await db.unsafe(job.command);
+  // The local pg_net worker's work, done here so the test waits for it.
+  let sent = 0;
+  for (let i = 0; i < 20 && sent === 0; i++) sent += await drainNetQueue(db);
+}
+
+test("the cleanup jobs' commands invoke cleanup", async () => {
+  await withProject(async () => {
+    for (
+      const [job, schema] of [["mynatca-cleanup-production", "discord"], [
+        "mynatca-cleanup-development",
+        "discord_dev",
+      ]]
+    ) {
+      const [row] = await db`insert into ${db(`${schema}.verification_requests`)}
+                               (discord_id, discord_username, expires_at)
+                             values ('55555555555555555', 'cron', now() - interval '1 minute')
+                             returning id`;
+      await runJob(job);
+      const [after] = await db`select status from ${db(`${schema}.verification_requests`)}
+                               where id = ${row.id}`;
+      assertEquals(after.status, "expired", job);
+      await db`delete from ${db(`${schema}.verification_requests`)} where id = ${row.id}`;
+    }
+  });
+});
+
+test("the sync jobs' commands invoke sync (seen in sync_logs)", async () => {
+  await withProject(async () => {
+    for (
+      const [job, schema] of [["mynatca-sync-production", "public"], [
+        "mynatca-sync-development",
+        "dev",
+      ]]
+    ) {
+      const [{ max }] = await db`select coalesce(max(id), 0) as max from ${
+        db(`${schema}.sync_logs`)
+      }`;
+      await runJob(job);
+      // MySQL is pointed at a closed port here: the run is logged as an error.
+      const rows = await db`select operation from ${db(`${schema}.sync_logs`)} where id > ${max}`;
+      assert(rows.some((r) => r.operation === "sync_error"), `${job}: ${JSON.stringify(rows)}`);
+      const [answer] =
+        await db`select status_code from net._http_response order by created desc limit 1`;
+      assertEquals(answer.status_code, 503);
+    }
+  });
+});
+
+test("the resume job only calls sync while a cursor is saved", async () => {
+  const [{ count: before }] = await db`select count(*)::int from net.http_request_queue`;
+  const [job] =
+    await db`select command from cron.job where jobname = 'mynatca-sync-resume-development'`;
+  await db`delete from dev.sync_cursor`;
+  await db.unsafe(job.command);
+  const [{ count: after }] = await db`select count(*)::int from net.http_request_queue`;
+  assertEquals(after, before);
+});
+
+test("the health job records an alert when GET /sync is unhealthy", async () => {
+  await withProject(async () => {
+    await drainNetQueue(db);
+    await db`update private.health_checks set processed = true`; // earlier rounds
+    await db`truncate dev.sync_logs`;
+    await runJob("mynatca-health-development"); // asks
+    const [job] =
+      await db`select command from cron.job where jobname = 'mynatca-health-development'`;
+    await db.unsafe(job.command); // reads the answer, asks again
+    const alerts = await db`select status, error_details from dev.sync_logs
+                            where table_name = 'health_check' and operation = 'sync_error'`;
+    assertEquals(alerts.length, 1);
+    assertEquals(alerts[0].error_details.status_code, 503);
+    assertEquals(alerts[0].error_details.health.healthy, false);
+    await drainNetQueue(db);
+  });
+});
