@@ -24,6 +24,19 @@ check() { # name, command...: one pass or one fail
 
 bash scripts/stack.sh up || { echo "0 passed, 1 failed (the local stack did not start)"; exit 1; }
 
+# The database itself: built from zero by the migrations, stable on a second
+# `migration up`, clean for Supabase's advisors, and matching the committed types.
+reapply_is_noop() {
+  local log
+  log=$(npx --no-install supabase migration up --remote="$PG_URL" --yes 2>&1) || { echo "$log"; return 1; }
+  echo "$log"
+  grep -q "up to date" <<<"$log" && ! grep -q "Applying" <<<"$log"
+}
+check "migrations apply from zero (stack reset)" bash scripts/stack.sh reset
+check "a second migration up is a no-op" reapply_is_noop
+check "supabase db advisors (warn)" npx --no-install supabase db advisors --remote="$PG_URL" --level warn --fail-on warn
+check "generated types match the migrations" bash scripts/gen-types.sh --check
+
 check "deno fmt --check" $DENO fmt --check
 check "deno lint" $DENO lint
 check "deno check" $DENO check supabase/functions/*/index.ts scripts/*.ts local/*.ts tests/*.ts

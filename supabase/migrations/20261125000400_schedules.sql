@@ -32,7 +32,8 @@ begin
 end
 $migration$;
 
-create extension if not exists pg_cron;
+-- As Supabase enables it: the extension object lives in pg_catalog.
+create extension if not exists pg_cron with schema pg_catalog;
 do $$
 begin
   -- On Supabase pg_net provides the net schema; the local stack provides a

@@ -1,0 +1,23 @@
+#!/usr/bin/env bash
+# Generates shared/database.types.ts from the local database with the real CLI.
+#   npm run gen:types            write the file
+#   npm run gen:types -- --check fail when the committed file differs (drift)
+set -euo pipefail
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+cd "$ROOT"
+OUT=shared/database.types.ts
+tmp=$(mktemp)
+trap 'rm -f "$tmp"' EXIT
+npx --no-install supabase gen types typescript \
+  --remote="postgresql://postgres:postgres@127.0.0.1:54322/postgres" \
+  --schema public,dev,discord,discord_dev >"$tmp" 2>/dev/null
+if [ "${1:-}" = "--check" ]; then
+  if ! diff -u "$OUT" "$tmp" >/dev/null; then
+    echo "shared/database.types.ts differs from the migrations; run: npm run gen:types" >&2
+    diff -u "$OUT" "$tmp" | head -40 >&2
+    exit 1
+  fi
+else
+  cp "$tmp" "$OUT"
+  echo "wrote $OUT"
+fi

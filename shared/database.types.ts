@@ -1,0 +1,540 @@
+
+export type Json = string | number | boolean | null | { [key: string]: Json | undefined } | Json[]
+
+export type Database = {
+  
+  "dev": {
+          Tables: {
+            "facilities": {
+                  Row: {
+                    "active": boolean,"created_at": string,"facility_code": string,"facility_name": string,"facility_type": string | null,"member_count": number,"region_code": string | null,"region_name": string | null,"updated_at": string
+                  }
+                  ComputedFields: never
+                  Insert: {
+                    "active"?: boolean,"created_at"?: string,"facility_code": string,"facility_name": string,"facility_type"?: string | null,"member_count"?: number,"region_code"?: string | null,"region_name"?: string | null,"updated_at"?: string
+                  }
+                  Update: {
+                    "active"?: boolean,"created_at"?: string,"facility_code"?: string,"facility_name"?: string,"facility_type"?: string | null,"member_count"?: number,"region_code"?: string | null,"region_name"?: string | null,"updated_at"?: string
+                  }
+                  Relationships: [
+                    
+                  ]
+                },"members": {
+                  Row: {
+                    "auth0_user_id": string | null,"created_at": string,"discord_id": string | null,"discord_username": string | null,"discord_verified": boolean,"email": string | null,"facility_code": string | null,"facility_name": string | null,"first_name": string,"last_auth0_sync": string | null,"last_name": string,"member_number": string,"member_type": string | null,"member_type_id": number | null,"region_code": string | null,"region_name": string | null,"status": string,"updated_at": string,"verified_at": string | null
+                  }
+                  ComputedFields: never
+                  Insert: {
+                    "auth0_user_id"?: string | null,"created_at"?: string,"discord_id"?: string | null,"discord_username"?: string | null,"discord_verified"?: boolean,"email"?: string | null,"facility_code"?: string | null,"facility_name"?: string | null,"first_name": string,"last_auth0_sync"?: string | null,"last_name": string,"member_number": string,"member_type"?: string | null,"member_type_id"?: number | null,"region_code"?: string | null,"region_name"?: string | null,"status"?: string,"updated_at"?: string,"verified_at"?: string | null
+                  }
+                  Update: {
+                    "auth0_user_id"?: string | null,"created_at"?: string,"discord_id"?: string | null,"discord_username"?: string | null,"discord_verified"?: boolean,"email"?: string | null,"facility_code"?: string | null,"facility_name"?: string | null,"first_name"?: string,"last_auth0_sync"?: string | null,"last_name"?: string,"member_number"?: string,"member_type"?: string | null,"member_type_id"?: number | null,"region_code"?: string | null,"region_name"?: string | null,"status"?: string,"updated_at"?: string,"verified_at"?: string | null
+                  }
+                  Relationships: [
+                    
+                  ]
+                },"positions": {
+                  Row: {
+                    "active": boolean,"created_at": string,"end_date": string | null,"facility_code": string | null,"id": number,"member_number": string,"position_type": string,"source_id": number,"start_date": string | null,"title": string | null,"updated_at": string
+                  }
+                  ComputedFields: never
+                  Insert: {
+                    "active"?: boolean,"created_at"?: string,"end_date"?: string | null,"facility_code"?: string | null,"id"?: never,"member_number": string,"position_type": string,"source_id": number,"start_date"?: string | null,"title"?: string | null,"updated_at"?: string
+                  }
+                  Update: {
+                    "active"?: boolean,"created_at"?: string,"end_date"?: string | null,"facility_code"?: string | null,"id"?: never,"member_number"?: string,"position_type"?: string,"source_id"?: number,"start_date"?: string | null,"title"?: string | null,"updated_at"?: string
+                  }
+                  Relationships: [
+                    {
+      foreignKeyName: "positions_member_number_fkey"
+      columns: ["member_number"]
+isOneToOne: false
+      referencedRelation: "members"
+      referencedColumns: ["member_number"]
+    }
+                  ]
+                },"regions": {
+                  Row: {
+                    "active": boolean,"created_at": string,"facility_count": number,"member_count": number,"region_code": string,"region_name": string,"updated_at": string
+                  }
+                  ComputedFields: never
+                  Insert: {
+                    "active"?: boolean,"created_at"?: string,"facility_count"?: number,"member_count"?: number,"region_code": string,"region_name": string,"updated_at"?: string
+                  }
+                  Update: {
+                    "active"?: boolean,"created_at"?: string,"facility_count"?: number,"member_count"?: number,"region_code"?: string,"region_name"?: string,"updated_at"?: string
+                  }
+                  Relationships: [
+                    
+                  ]
+                },"sync_cursor": {
+                  Row: {
+                    "after_id": number,"environment_singleton": boolean,"started_at": string,"sync_id": string,"table_name": string,"tables": (string)[],"updated_at": string
+                  }
+                  ComputedFields: never
+                  Insert: {
+                    "after_id"?: number,"environment_singleton"?: boolean,"started_at"?: string,"sync_id": string,"table_name": string,"tables": (string)[],"updated_at"?: string
+                  }
+                  Update: {
+                    "after_id"?: number,"environment_singleton"?: boolean,"started_at"?: string,"sync_id"?: string,"table_name"?: string,"tables"?: (string)[],"updated_at"?: string
+                  }
+                  Relationships: [
+                    
+                  ]
+                },"sync_logs": {
+                  Row: {
+                    "created_at": string,"duration_ms": number | null,"error_details": Json | null,"id": number,"operation": string,"records_deactivated": number,"records_failed": number,"records_inserted": number,"records_processed": number,"records_unchanged": number,"records_updated": number,"status": string | null,"sync_id": string,"table_name": string | null
+                  }
+                  ComputedFields: never
+                  Insert: {
+                    "created_at"?: string,"duration_ms"?: number | null,"error_details"?: Json | null,"id"?: never,"operation": string,"records_deactivated"?: number,"records_failed"?: number,"records_inserted"?: number,"records_processed"?: number,"records_unchanged"?: number,"records_updated"?: number,"status"?: string | null,"sync_id": string,"table_name"?: string | null
+                  }
+                  Update: {
+                    "created_at"?: string,"duration_ms"?: number | null,"error_details"?: Json | null,"id"?: never,"operation"?: string,"records_deactivated"?: number,"records_failed"?: number,"records_inserted"?: number,"records_processed"?: number,"records_unchanged"?: number,"records_updated"?: number,"status"?: string | null,"sync_id"?: string,"table_name"?: string | null
+                  }
+                  Relationships: [
+                    
+                  ]
+                }
+          }
+          Views: {
+            [_ in never]: never
+          }
+          Functions: {
+            [_ in never]: never
+          }
+          Enums: {
+            [_ in never]: never
+          }
+          CompositeTypes: {
+            [_ in never]: never
+          }
+        },"discord": {
+          Tables: {
+            "discord_link_audit": {
+                  Row: {
+                    "auth0_user_id": string | null,"changed_at": string,"id": number,"member_number": string,"new_discord_id": string | null,"old_discord_id": string | null,"verification_id": string | null
+                  }
+                  ComputedFields: never
+                  Insert: {
+                    "auth0_user_id"?: string | null,"changed_at"?: string,"id"?: never,"member_number": string,"new_discord_id"?: string | null,"old_discord_id"?: string | null,"verification_id"?: string | null
+                  }
+                  Update: {
+                    "auth0_user_id"?: string | null,"changed_at"?: string,"id"?: never,"member_number"?: string,"new_discord_id"?: string | null,"old_discord_id"?: string | null,"verification_id"?: string | null
+                  }
+                  Relationships: [
+                    
+                  ]
+                },"validation_logs": {
+                  Row: {
+                    "created_at": string,"discord_id": string,"id": number,"member_number": string,"reason": string | null,"result": string,"run_id": string
+                  }
+                  ComputedFields: never
+                  Insert: {
+                    "created_at"?: string,"discord_id": string,"id"?: never,"member_number": string,"reason"?: string | null,"result": string,"run_id": string
+                  }
+                  Update: {
+                    "created_at"?: string,"discord_id"?: string,"id"?: never,"member_number"?: string,"reason"?: string | null,"result"?: string,"run_id"?: string
+                  }
+                  Relationships: [
+                    {
+      foreignKeyName: "validation_logs_run_id_fkey"
+      columns: ["run_id"]
+isOneToOne: false
+      referencedRelation: "validation_summaries"
+      referencedColumns: ["run_id"]
+    }
+                  ]
+                },"validation_summaries": {
+                  Row: {
+                    "checked": number,"duration_ms": number | null,"eligible": number,"finished_at": string | null,"inactive": number,"missing": number,"run_id": string,"started_at": string,"sync_id": string | null
+                  }
+                  ComputedFields: never
+                  Insert: {
+                    "checked"?: number,"duration_ms"?: number | null,"eligible"?: number,"finished_at"?: string | null,"inactive"?: number,"missing"?: number,"run_id"?: string,"started_at"?: string,"sync_id"?: string | null
+                  }
+                  Update: {
+                    "checked"?: number,"duration_ms"?: number | null,"eligible"?: number,"finished_at"?: string | null,"inactive"?: number,"missing"?: number,"run_id"?: string,"started_at"?: string,"sync_id"?: string | null
+                  }
+                  Relationships: [
+                    
+                  ]
+                },"verification_requests": {
+                  Row: {
+                    "auth0_user_id": string | null,"completed_at": string | null,"created_at": string,"discord_id": string,"discord_username": string,"expires_at": string,"failure_reason": string | null,"id": string,"member_number": string | null,"status": string,"updated_at": string
+                  }
+                  ComputedFields: never
+                  Insert: {
+                    "auth0_user_id"?: string | null,"completed_at"?: string | null,"created_at"?: string,"discord_id": string,"discord_username": string,"expires_at": string,"failure_reason"?: string | null,"id"?: string,"member_number"?: string | null,"status"?: string,"updated_at"?: string
+                  }
+                  Update: {
+                    "auth0_user_id"?: string | null,"completed_at"?: string | null,"created_at"?: string,"discord_id"?: string,"discord_username"?: string,"expires_at"?: string,"failure_reason"?: string | null,"id"?: string,"member_number"?: string | null,"status"?: string,"updated_at"?: string
+                  }
+                  Relationships: [
+                    
+                  ]
+                }
+          }
+          Views: {
+            "ineligible_links": {
+                  Row: {
+                    "checked_at": string,"discord_id": string,"member_number": string,"reason": string | null,"result": string,"run_id": string
+                  }
+                  ComputedFields: never
+                  Insert: {
+                           "checked_at"?: string | null,"discord_id"?: string | null,"member_number"?: string | null,"reason"?: string | null,"result"?: string | null,"run_id"?: string | null
+                         }
+                        Update: {
+                           "checked_at"?: string | null,"discord_id"?: string | null,"member_number"?: string | null,"reason"?: string | null,"result"?: string | null,"run_id"?: string | null
+                         }
+                        Relationships: [
+                    {
+      foreignKeyName: "validation_logs_run_id_fkey"
+      columns: ["run_id"]
+isOneToOne: false
+      referencedRelation: "validation_summaries"
+      referencedColumns: ["run_id"]
+    }
+                  ]
+                }
+          }
+          Functions: {
+            [_ in never]: never
+          }
+          Enums: {
+            [_ in never]: never
+          }
+          CompositeTypes: {
+            [_ in never]: never
+          }
+        },"discord_dev": {
+          Tables: {
+            "discord_link_audit": {
+                  Row: {
+                    "auth0_user_id": string | null,"changed_at": string,"id": number,"member_number": string,"new_discord_id": string | null,"old_discord_id": string | null,"verification_id": string | null
+                  }
+                  ComputedFields: never
+                  Insert: {
+                    "auth0_user_id"?: string | null,"changed_at"?: string,"id"?: never,"member_number": string,"new_discord_id"?: string | null,"old_discord_id"?: string | null,"verification_id"?: string | null
+                  }
+                  Update: {
+                    "auth0_user_id"?: string | null,"changed_at"?: string,"id"?: never,"member_number"?: string,"new_discord_id"?: string | null,"old_discord_id"?: string | null,"verification_id"?: string | null
+                  }
+                  Relationships: [
+                    
+                  ]
+                },"validation_logs": {
+                  Row: {
+                    "created_at": string,"discord_id": string,"id": number,"member_number": string,"reason": string | null,"result": string,"run_id": string
+                  }
+                  ComputedFields: never
+                  Insert: {
+                    "created_at"?: string,"discord_id": string,"id"?: never,"member_number": string,"reason"?: string | null,"result": string,"run_id": string
+                  }
+                  Update: {
+                    "created_at"?: string,"discord_id"?: string,"id"?: never,"member_number"?: string,"reason"?: string | null,"result"?: string,"run_id"?: string
+                  }
+                  Relationships: [
+                    {
+      foreignKeyName: "validation_logs_run_id_fkey"
+      columns: ["run_id"]
+isOneToOne: false
+      referencedRelation: "validation_summaries"
+      referencedColumns: ["run_id"]
+    }
+                  ]
+                },"validation_summaries": {
+                  Row: {
+                    "checked": number,"duration_ms": number | null,"eligible": number,"finished_at": string | null,"inactive": number,"missing": number,"run_id": string,"started_at": string,"sync_id": string | null
+                  }
+                  ComputedFields: never
+                  Insert: {
+                    "checked"?: number,"duration_ms"?: number | null,"eligible"?: number,"finished_at"?: string | null,"inactive"?: number,"missing"?: number,"run_id"?: string,"started_at"?: string,"sync_id"?: string | null
+                  }
+                  Update: {
+                    "checked"?: number,"duration_ms"?: number | null,"eligible"?: number,"finished_at"?: string | null,"inactive"?: number,"missing"?: number,"run_id"?: string,"started_at"?: string,"sync_id"?: string | null
+                  }
+                  Relationships: [
+                    
+                  ]
+                },"verification_requests": {
+                  Row: {
+                    "auth0_user_id": string | null,"completed_at": string | null,"created_at": string,"discord_id": string,"discord_username": string,"expires_at": string,"failure_reason": string | null,"id": string,"member_number": string | null,"status": string,"updated_at": string
+                  }
+                  ComputedFields: never
+                  Insert: {
+                    "auth0_user_id"?: string | null,"completed_at"?: string | null,"created_at"?: string,"discord_id": string,"discord_username": string,"expires_at": string,"failure_reason"?: string | null,"id"?: string,"member_number"?: string | null,"status"?: string,"updated_at"?: string
+                  }
+                  Update: {
+                    "auth0_user_id"?: string | null,"completed_at"?: string | null,"created_at"?: string,"discord_id"?: string,"discord_username"?: string,"expires_at"?: string,"failure_reason"?: string | null,"id"?: string,"member_number"?: string | null,"status"?: string,"updated_at"?: string
+                  }
+                  Relationships: [
+                    
+                  ]
+                }
+          }
+          Views: {
+            "ineligible_links": {
+                  Row: {
+                    "checked_at": string,"discord_id": string,"member_number": string,"reason": string | null,"result": string,"run_id": string
+                  }
+                  ComputedFields: never
+                  Insert: {
+                           "checked_at"?: string | null,"discord_id"?: string | null,"member_number"?: string | null,"reason"?: string | null,"result"?: string | null,"run_id"?: string | null
+                         }
+                        Update: {
+                           "checked_at"?: string | null,"discord_id"?: string | null,"member_number"?: string | null,"reason"?: string | null,"result"?: string | null,"run_id"?: string | null
+                         }
+                        Relationships: [
+                    {
+      foreignKeyName: "validation_logs_run_id_fkey"
+      columns: ["run_id"]
+isOneToOne: false
+      referencedRelation: "validation_summaries"
+      referencedColumns: ["run_id"]
+    }
+                  ]
+                }
+          }
+          Functions: {
+            [_ in never]: never
+          }
+          Enums: {
+            [_ in never]: never
+          }
+          CompositeTypes: {
+            [_ in never]: never
+          }
+        },"public": {
+          Tables: {
+            "facilities": {
+                  Row: {
+                    "active": boolean,"created_at": string,"facility_code": string,"facility_name": string,"facility_type": string | null,"member_count": number,"region_code": string | null,"region_name": string | null,"updated_at": string
+                  }
+                  ComputedFields: never
+                  Insert: {
+                    "active"?: boolean,"created_at"?: string,"facility_code": string,"facility_name": string,"facility_type"?: string | null,"member_count"?: number,"region_code"?: string | null,"region_name"?: string | null,"updated_at"?: string
+                  }
+                  Update: {
+                    "active"?: boolean,"created_at"?: string,"facility_code"?: string,"facility_name"?: string,"facility_type"?: string | null,"member_count"?: number,"region_code"?: string | null,"region_name"?: string | null,"updated_at"?: string
+                  }
+                  Relationships: [
+                    
+                  ]
+                },"members": {
+                  Row: {
+                    "auth0_user_id": string | null,"created_at": string,"discord_id": string | null,"discord_username": string | null,"discord_verified": boolean,"email": string | null,"facility_code": string | null,"facility_name": string | null,"first_name": string,"last_auth0_sync": string | null,"last_name": string,"member_number": string,"member_type": string | null,"member_type_id": number | null,"region_code": string | null,"region_name": string | null,"status": string,"updated_at": string,"verified_at": string | null
+                  }
+                  ComputedFields: never
+                  Insert: {
+                    "auth0_user_id"?: string | null,"created_at"?: string,"discord_id"?: string | null,"discord_username"?: string | null,"discord_verified"?: boolean,"email"?: string | null,"facility_code"?: string | null,"facility_name"?: string | null,"first_name": string,"last_auth0_sync"?: string | null,"last_name": string,"member_number": string,"member_type"?: string | null,"member_type_id"?: number | null,"region_code"?: string | null,"region_name"?: string | null,"status"?: string,"updated_at"?: string,"verified_at"?: string | null
+                  }
+                  Update: {
+                    "auth0_user_id"?: string | null,"created_at"?: string,"discord_id"?: string | null,"discord_username"?: string | null,"discord_verified"?: boolean,"email"?: string | null,"facility_code"?: string | null,"facility_name"?: string | null,"first_name"?: string,"last_auth0_sync"?: string | null,"last_name"?: string,"member_number"?: string,"member_type"?: string | null,"member_type_id"?: number | null,"region_code"?: string | null,"region_name"?: string | null,"status"?: string,"updated_at"?: string,"verified_at"?: string | null
+                  }
+                  Relationships: [
+                    
+                  ]
+                },"positions": {
+                  Row: {
+                    "active": boolean,"created_at": string,"end_date": string | null,"facility_code": string | null,"id": number,"member_number": string,"position_type": string,"source_id": number,"start_date": string | null,"title": string | null,"updated_at": string
+                  }
+                  ComputedFields: never
+                  Insert: {
+                    "active"?: boolean,"created_at"?: string,"end_date"?: string | null,"facility_code"?: string | null,"id"?: never,"member_number": string,"position_type": string,"source_id": number,"start_date"?: string | null,"title"?: string | null,"updated_at"?: string
+                  }
+                  Update: {
+                    "active"?: boolean,"created_at"?: string,"end_date"?: string | null,"facility_code"?: string | null,"id"?: never,"member_number"?: string,"position_type"?: string,"source_id"?: number,"start_date"?: string | null,"title"?: string | null,"updated_at"?: string
+                  }
+                  Relationships: [
+                    {
+      foreignKeyName: "positions_member_number_fkey"
+      columns: ["member_number"]
+isOneToOne: false
+      referencedRelation: "members"
+      referencedColumns: ["member_number"]
+    }
+                  ]
+                },"regions": {
+                  Row: {
+                    "active": boolean,"created_at": string,"facility_count": number,"member_count": number,"region_code": string,"region_name": string,"updated_at": string
+                  }
+                  ComputedFields: never
+                  Insert: {
+                    "active"?: boolean,"created_at"?: string,"facility_count"?: number,"member_count"?: number,"region_code": string,"region_name": string,"updated_at"?: string
+                  }
+                  Update: {
+                    "active"?: boolean,"created_at"?: string,"facility_count"?: number,"member_count"?: number,"region_code"?: string,"region_name"?: string,"updated_at"?: string
+                  }
+                  Relationships: [
+                    
+                  ]
+                },"sync_cursor": {
+                  Row: {
+                    "after_id": number,"environment_singleton": boolean,"started_at": string,"sync_id": string,"table_name": string,"tables": (string)[],"updated_at": string
+                  }
+                  ComputedFields: never
+                  Insert: {
+                    "after_id"?: number,"environment_singleton"?: boolean,"started_at"?: string,"sync_id": string,"table_name": string,"tables": (string)[],"updated_at"?: string
+                  }
+                  Update: {
+                    "after_id"?: number,"environment_singleton"?: boolean,"started_at"?: string,"sync_id"?: string,"table_name"?: string,"tables"?: (string)[],"updated_at"?: string
+                  }
+                  Relationships: [
+                    
+                  ]
+                },"sync_logs": {
+                  Row: {
+                    "created_at": string,"duration_ms": number | null,"error_details": Json | null,"id": number,"operation": string,"records_deactivated": number,"records_failed": number,"records_inserted": number,"records_processed": number,"records_unchanged": number,"records_updated": number,"status": string | null,"sync_id": string,"table_name": string | null
+                  }
+                  ComputedFields: never
+                  Insert: {
+                    "created_at"?: string,"duration_ms"?: number | null,"error_details"?: Json | null,"id"?: never,"operation": string,"records_deactivated"?: number,"records_failed"?: number,"records_inserted"?: number,"records_processed"?: number,"records_unchanged"?: number,"records_updated"?: number,"status"?: string | null,"sync_id": string,"table_name"?: string | null
+                  }
+                  Update: {
+                    "created_at"?: string,"duration_ms"?: number | null,"error_details"?: Json | null,"id"?: never,"operation"?: string,"records_deactivated"?: number,"records_failed"?: number,"records_inserted"?: number,"records_processed"?: number,"records_unchanged"?: number,"records_updated"?: number,"status"?: string | null,"sync_id"?: string,"table_name"?: string | null
+                  }
+                  Relationships: [
+                    
+                  ]
+                }
+          }
+          Views: {
+            [_ in never]: never
+          }
+          Functions: {
+            [_ in never]: never
+          }
+          Enums: {
+            [_ in never]: never
+          }
+          CompositeTypes: {
+            [_ in never]: never
+          }
+        }
+}
+
+type DatabaseWithoutInternals = Omit<Database, '__InternalSupabase'>
+
+type DefaultSchema = DatabaseWithoutInternals[Extract<keyof Database, "public">]
+
+export type Tables<
+  DefaultSchemaTableNameOrOptions extends
+    | keyof (DefaultSchema["Tables"] & DefaultSchema["Views"])
+    | { schema: keyof DatabaseWithoutInternals },
+  TableName extends DefaultSchemaTableNameOrOptions extends {
+    schema: keyof DatabaseWithoutInternals
+  }
+    ? keyof (DatabaseWithoutInternals[DefaultSchemaTableNameOrOptions["schema"]]["Tables"] &
+        DatabaseWithoutInternals[DefaultSchemaTableNameOrOptions["schema"]]["Views"])
+    : never = never
+> = DefaultSchemaTableNameOrOptions extends { schema: keyof DatabaseWithoutInternals }
+  ? (DatabaseWithoutInternals[DefaultSchemaTableNameOrOptions["schema"]]["Tables"] &
+      DatabaseWithoutInternals[DefaultSchemaTableNameOrOptions["schema"]]["Views"])[TableName] extends {
+      Row: infer R
+    }
+    ? R
+    : never
+  : DefaultSchemaTableNameOrOptions extends keyof (DefaultSchema["Tables"] & DefaultSchema["Views"])
+  ? (DefaultSchema["Tables"] & DefaultSchema["Views"])[DefaultSchemaTableNameOrOptions] extends {
+      Row: infer R
+    }
+    ? R
+    : never
+  : never
+
+export type TablesInsert<
+  DefaultSchemaTableNameOrOptions extends
+    | keyof DefaultSchema["Tables"]
+    | { schema: keyof DatabaseWithoutInternals },
+  TableName extends DefaultSchemaTableNameOrOptions extends {
+    schema: keyof DatabaseWithoutInternals
+  }
+    ? keyof DatabaseWithoutInternals[DefaultSchemaTableNameOrOptions["schema"]]["Tables"]
+    : never = never
+> = DefaultSchemaTableNameOrOptions extends { schema: keyof DatabaseWithoutInternals }
+  ? DatabaseWithoutInternals[DefaultSchemaTableNameOrOptions["schema"]]["Tables"][TableName] extends {
+      Insert: infer I
+    }
+    ? I
+    : never
+  : DefaultSchemaTableNameOrOptions extends keyof DefaultSchema["Tables"]
+  ? DefaultSchema["Tables"][DefaultSchemaTableNameOrOptions] extends {
+      Insert: infer I
+    }
+    ? I
+    : never
+  : never
+
+export type TablesUpdate<
+  DefaultSchemaTableNameOrOptions extends
+    | keyof DefaultSchema["Tables"]
+    | { schema: keyof DatabaseWithoutInternals },
+  TableName extends DefaultSchemaTableNameOrOptions extends {
+    schema: keyof DatabaseWithoutInternals
+  }
+    ? keyof DatabaseWithoutInternals[DefaultSchemaTableNameOrOptions["schema"]]["Tables"]
+    : never = never
+> = DefaultSchemaTableNameOrOptions extends { schema: keyof DatabaseWithoutInternals }
+  ? DatabaseWithoutInternals[DefaultSchemaTableNameOrOptions["schema"]]["Tables"][TableName] extends {
+      Update: infer U
+    }
+    ? U
+    : never
+  : DefaultSchemaTableNameOrOptions extends keyof DefaultSchema["Tables"]
+  ? DefaultSchema["Tables"][DefaultSchemaTableNameOrOptions] extends {
+      Update: infer U
+    }
+    ? U
+    : never
+  : never
+
+export type Enums<
+  DefaultSchemaEnumNameOrOptions extends
+    | keyof DefaultSchema["Enums"]
+    | { schema: keyof DatabaseWithoutInternals },
+  EnumName extends DefaultSchemaEnumNameOrOptions extends {
+    schema: keyof DatabaseWithoutInternals
+  }
+    ? keyof DatabaseWithoutInternals[DefaultSchemaEnumNameOrOptions["schema"]]["Enums"]
+    : never = never
+> = DefaultSchemaEnumNameOrOptions extends { schema: keyof DatabaseWithoutInternals }
+  ? DatabaseWithoutInternals[DefaultSchemaEnumNameOrOptions["schema"]]["Enums"][EnumName]
+  : DefaultSchemaEnumNameOrOptions extends keyof DefaultSchema["Enums"]
+  ? DefaultSchema["Enums"][DefaultSchemaEnumNameOrOptions]
+  : never
+
+export type CompositeTypes<
+  PublicCompositeTypeNameOrOptions extends
+    | keyof DefaultSchema["CompositeTypes"]
+    | { schema: keyof DatabaseWithoutInternals },
+  CompositeTypeName extends PublicCompositeTypeNameOrOptions extends {
+    schema: keyof DatabaseWithoutInternals
+  }
+    ? keyof DatabaseWithoutInternals[PublicCompositeTypeNameOrOptions["schema"]]["CompositeTypes"]
+    : never = never
+> = PublicCompositeTypeNameOrOptions extends { schema: keyof DatabaseWithoutInternals }
+  ? DatabaseWithoutInternals[PublicCompositeTypeNameOrOptions["schema"]]["CompositeTypes"][CompositeTypeName]
+  : PublicCompositeTypeNameOrOptions extends keyof DefaultSchema["CompositeTypes"]
+  ? DefaultSchema["CompositeTypes"][PublicCompositeTypeNameOrOptions]
+  : never
+
+export const Constants = {
+  "dev": {
+          Enums: {
+            
+          }
+        },"discord": {
+          Enums: {
+            
+          }
+        },"discord_dev": {
+          Enums: {
+            
+          }
+        },"public": {
+          Enums: {
+            
+          }
+        }
+} as const
