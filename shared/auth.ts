@@ -18,31 +18,32 @@ function bearer(req: Request): string | undefined {
 }
 
 /**
- * Constant-time equality: both sides are hashed first, so the comparison
- * runs over equal lengths and leaks neither the key's length nor a prefix.
+ * Constant-time equality: every byte of the expected key is compared,
+ * whatever the presented value, so timing reveals neither a matching prefix
+ * nor the key's content (only the presented value's own length matters).
  */
-export async function safeEqual(a: string, b: string): Promise<boolean> {
-  const [x, y] = await Promise.all([
-    crypto.subtle.digest("SHA-256", encoder.encode(a)),
-    crypto.subtle.digest("SHA-256", encoder.encode(b)),
-  ]);
-  const xa = new Uint8Array(x), ya = new Uint8Array(y);
-  let diff = 0;
-  for (let i = 0; i < xa.length; i++) diff |= xa[i] ^ ya[i];
+function constantTimeEqual(presented: Uint8Array, expected: Uint8Array): boolean {
+  let diff = presented.length ^ expected.length;
+  for (let i = 0; i < expected.length; i++) diff |= (presented[i] ?? 0) ^ expected[i];
   return diff === 0;
 }
 
-/** Accepts the request when its bearer key equals one of `keys`. */
-export async function requireServiceCaller(req: Request, keys: (string | undefined)[]) {
-  const token = bearer(req);
-  if (token) {
-    // Compare with every key, so timing does not reveal which one matched.
-    const results = await Promise.all(
-      keys.filter((k): k is string => !!k).map((k) => safeEqual(token, k)),
-    );
-    if (results.includes(true)) return;
-  }
-  throw new HttpError(401, "unauthorized", "A valid service key is required");
+/**
+ * Accepts requests whose bearer key equals one of `keys`, comparing with
+ * every key so that timing does not reveal which one matched.
+ */
+export function serviceCallerCheck(keys: (string | undefined)[]) {
+  const expected = keys.filter((k): k is string => !!k).map((k) => encoder.encode(k));
+  return (req: Request) => {
+    const token = bearer(req);
+    if (token) {
+      const presented = encoder.encode(token);
+      let ok = false;
+      for (const key of expected) ok = constantTimeEqual(presented, key) || ok;
+      if (ok) return;
+    }
+    throw new HttpError(401, "unauthorized", "A valid service key is required");
+  };
 }
 
 export const MEMBER_NUMBER_CLAIM = "https://mynatca.org/member_number";

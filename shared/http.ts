@@ -31,8 +31,21 @@ export async function readJson(req: Request): Promise<unknown> {
   if (!/^application\/json\s*(;|$)/i.test(type)) {
     throw new HttpError(415, "unsupported_media_type", "Content-Type must be application/json");
   }
-  const declared = Number(req.headers.get("content-length") ?? "0");
-  if (declared > MAX_BODY_BYTES) throw tooLarge();
+  const length = req.headers.get("content-length");
+  const declared = length === null ? undefined : Number(length);
+  if (declared !== undefined && declared > MAX_BODY_BYTES) throw tooLarge();
+  // A declared length is enforced by the HTTP server, so the body can be
+  // read in one go; only a chunked body needs counting as it streams.
+  const text = declared !== undefined ? await req.text() : await readCapped(req);
+  if (text.trim() === "") return {};
+  try {
+    return JSON.parse(text);
+  } catch {
+    throw new HttpError(400, "invalid_request", "Body is not valid JSON");
+  }
+}
+
+async function readCapped(req: Request): Promise<string> {
   const chunks: Uint8Array[] = [];
   let size = 0;
   if (req.body) {
@@ -54,13 +67,7 @@ export async function readJson(req: Request): Promise<unknown> {
     bytes.set(chunk, offset);
     offset += chunk.byteLength;
   }
-  const text = new TextDecoder().decode(bytes);
-  if (text.trim() === "") return {};
-  try {
-    return JSON.parse(text);
-  } catch {
-    throw new HttpError(400, "invalid_request", "Body is not valid JSON");
-  }
+  return new TextDecoder().decode(bytes);
 }
 
 const tooLarge = () =>

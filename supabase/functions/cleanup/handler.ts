@@ -1,5 +1,5 @@
 // POST /cleanup: nightly housekeeping of one environment. Safe to repeat.
-import { requireServiceCaller } from "../../../shared/auth.ts";
+import { serviceCallerCheck } from "../../../shared/auth.ts";
 import { type EnvSource, loadConfig, serviceConfig } from "../../../shared/config.ts";
 import { dbCall, getSql, type Sql, table } from "../../../shared/db.ts";
 import { schemasFor } from "../../../shared/environment.ts";
@@ -16,9 +16,12 @@ export function cleanupHandler(env: EnvSource = Deno.env.toObject()) {
   return defineFunction({
     name: "cleanup",
     methods: ["POST"],
-    config: (e) => loadConfig(serviceConfig, e),
+    config: (e) => {
+      const config = loadConfig(serviceConfig, e);
+      return { ...config, authorize: serviceCallerCheck([config.SUPABASE_SERVICE_ROLE_KEY]) };
+    },
     async handle(ctx) {
-      await requireServiceCaller(ctx.req, [ctx.config.SUPABASE_SERVICE_ROLE_KEY]);
+      await ctx.config.authorize(ctx.req);
       const body = parseInput(environmentOnlyBody, await readJson(ctx.req));
       ctx.environment = body.environment;
       const counts = await runCleanup(getSql(ctx.config.SUPABASE_DB_URL), body.environment);

@@ -2,13 +2,7 @@
 // Member Hub, links the Discord account of a verification request.
 import { memberVerifier } from "../../../shared/auth.ts";
 import { completeVerificationConfig, type EnvSource, loadConfig } from "../../../shared/config.ts";
-import {
-  dbCall,
-  getSql,
-  isUniqueViolation,
-  table,
-  type TransactionSql,
-} from "../../../shared/db.ts";
+import { dbCall, getSql, isUniqueViolation, table } from "../../../shared/db.ts";
 import { schemasFor } from "../../../shared/environment.ts";
 import { HttpError } from "../../../shared/errors.ts";
 import { defineFunction, json, parseInput, readJson } from "../../../shared/http.ts";
@@ -26,21 +20,20 @@ interface RequestRow {
 }
 
 export function completeVerificationHandler(env: EnvSource = Deno.env.toObject()) {
-  let verify: ReturnType<typeof memberVerifier> | undefined;
   return defineFunction({
     name: "complete-verification",
     methods: ["POST"],
     config: (e) => {
       const config = loadConfig(completeVerificationConfig, e);
-      verify = memberVerifier({
+      const authenticate = memberVerifier({
         domain: config.AUTH0_DOMAIN,
         audience: config.AUTH0_AUDIENCE,
         jwksUrl: config.AUTH0_JWKS_URL,
       });
-      return config;
+      return { ...config, authenticate };
     },
     async handle(ctx) {
-      const member = await verify!(ctx.req);
+      const member = await ctx.config.authenticate(ctx.req);
       const body = parseInput(completeVerificationBody, await readJson(ctx.req));
       ctx.environment = body.environment;
       const { shared, discord } = schemasFor(body.environment);
@@ -68,9 +61,23 @@ export function completeVerificationHandler(env: EnvSource = Deno.env.toObject()
             return new HttpError(410, "expired", "This verification request has expired");
           }
 
+          // The member row (locked), its current link, and whoever holds this
+          // Discord account, in one round trip.
+          const [found] = member.memberNumber
+            ? await tx<{ status: string; previous: string | null; holder: string | null }[]>`
+                select m.status, m.discord_id as previous,
+                       (select h.member_number from ${members} h
+                        where h.discord_id = ${request.discord_id}) as holder
+                from ${members} m where m.member_number = ${member.memberNumber}
+                for update of m`
+            : [];
           const reason = !member.memberNumber
             ? "no member number in the access token"
-            : await ineligibility(tx, members, member.memberNumber);
+            : !found
+            ? "member not found"
+            : found.status !== "active"
+            ? `member status is ${found.status}`
+            : undefined;
           if (reason) {
             await tx`update ${requests}
                      set status = 'failed', failure_reason = ${reason},
@@ -80,10 +87,7 @@ export function completeVerificationHandler(env: EnvSource = Deno.env.toObject()
             return new HttpError(403, "member_not_eligible", "This member cannot be verified");
           }
           const memberNumber = member.memberNumber!;
-
-          const [holder] = await tx<{ member_number: string }[]>`
-            select member_number from ${members} where discord_id = ${request.discord_id}`;
-          if (holder && holder.member_number !== memberNumber) {
+          if (found.holder && found.holder !== memberNumber) {
             return new HttpError(
               409,
               "discord_already_linked",
@@ -91,25 +95,25 @@ export function completeVerificationHandler(env: EnvSource = Deno.env.toObject()
             );
           }
 
-          const [previous] = await tx<{ discord_id: string | null }[]>`
-            select discord_id from ${members} where member_number = ${memberNumber}`;
+          // Request, member and audit trail change together; now() is the
+          // transaction's start, so completed_at and verified_at agree.
           const [done] = await tx<{ completed_at: Date }[]>`
+            with member as (
+              update ${members}
+              set discord_id = ${request.discord_id}, discord_username = ${request.discord_username},
+                  discord_verified = true, verified_at = now(), auth0_user_id = ${member.userId}
+              where member_number = ${memberNumber}
+            ), audit as (
+              insert into ${audit}
+                (member_number, old_discord_id, new_discord_id, verification_id, auth0_user_id)
+              values (${memberNumber}, ${found.previous}, ${request.discord_id},
+                      ${request.id}, ${member.userId})
+            )
             update ${requests}
             set status = 'completed', member_number = ${memberNumber},
                 auth0_user_id = ${member.userId}, completed_at = now(), failure_reason = null
             where id = ${request.id}
             returning completed_at`;
-          await tx`
-            update ${members}
-            set discord_id = ${request.discord_id}, discord_username = ${request.discord_username},
-                discord_verified = true, verified_at = ${done.completed_at},
-                auth0_user_id = ${member.userId}
-            where member_number = ${memberNumber}`;
-          await tx`
-            insert into ${audit}
-              (member_number, old_discord_id, new_discord_id, verification_id, auth0_user_id)
-            values (${memberNumber}, ${previous.discord_id}, ${request.discord_id},
-                    ${request.id}, ${member.userId})`;
           return linked({ ...request, member_number: memberNumber, ...done });
         })
       ).catch((err) => {
@@ -127,18 +131,6 @@ export function completeVerificationHandler(env: EnvSource = Deno.env.toObject()
       return json(200, outcome);
     },
   }, env);
-}
-
-/** Why the member cannot be linked, or undefined when they can. */
-async function ineligibility(
-  tx: TransactionSql,
-  members: ReturnType<typeof table>,
-  memberNumber: string,
-): Promise<string | undefined> {
-  const [row] = await tx<{ status: string }[]>`
-    select status from ${members} where member_number = ${memberNumber} for update`;
-  if (!row) return "member not found";
-  if (row.status !== "active") return `member status is ${row.status}`;
 }
 
 function linked(

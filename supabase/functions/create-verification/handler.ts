@@ -1,5 +1,5 @@
 // POST /create-verification: the Discord bot asks for a link for one account.
-import { requireServiceCaller } from "../../../shared/auth.ts";
+import { serviceCallerCheck } from "../../../shared/auth.ts";
 import { createVerificationConfig, type EnvSource, loadConfig } from "../../../shared/config.ts";
 import { dbCall, getSql, table } from "../../../shared/db.ts";
 import { schemasFor } from "../../../shared/environment.ts";
@@ -18,13 +18,14 @@ export function createVerificationHandler(env: EnvSource = Deno.env.toObject()) 
   return defineFunction({
     name: "create-verification",
     methods: ["POST"],
-    config: (e) => loadConfig(createVerificationConfig, e),
+    config: (e) => {
+      const config = loadConfig(createVerificationConfig, e);
+      const keys = [config.SUPABASE_SERVICE_ROLE_KEY, config.DISCORD_BOT_API_KEY];
+      return { ...config, authorize: serviceCallerCheck(keys) };
+    },
     async handle(ctx) {
       const { config } = ctx;
-      await requireServiceCaller(ctx.req, [
-        config.SUPABASE_SERVICE_ROLE_KEY,
-        config.DISCORD_BOT_API_KEY,
-      ]);
+      await config.authorize(ctx.req);
       const body = parseInput(createVerificationBody, await readJson(ctx.req));
       ctx.environment = body.environment;
       const { shared, discord } = schemasFor(body.environment);

@@ -1,5 +1,5 @@
 // POST /sync runs the legacy MySQL import; GET /sync reports its health.
-import { requireServiceCaller } from "../../../shared/auth.ts";
+import { serviceCallerCheck } from "../../../shared/auth.ts";
 import { type EnvSource, loadConfig, syncConfig } from "../../../shared/config.ts";
 import { dbCall, getSql } from "../../../shared/db.ts";
 import { defineFunction, json, parseInput, readJson } from "../../../shared/http.ts";
@@ -14,10 +14,13 @@ export function syncHandler(env: EnvSource = Deno.env.toObject()) {
   return defineFunction({
     name: "sync",
     methods: ["GET", "POST"],
-    config: (e) => loadConfig(syncConfig, e),
+    config: (e) => {
+      const config = loadConfig(syncConfig, e);
+      return { ...config, authorize: serviceCallerCheck([config.SUPABASE_SERVICE_ROLE_KEY]) };
+    },
     async handle(ctx) {
       const { config, req } = ctx;
-      await requireServiceCaller(req, [config.SUPABASE_SERVICE_ROLE_KEY]);
+      await config.authorize(req);
       const sql = getSql(config.SUPABASE_DB_URL);
 
       if (req.method === "GET") {

@@ -1,0 +1,76 @@
+// Small helpers the benchmarks share: a closed-loop load generator and
+// latency percentiles.
+
+export interface LoadResult {
+  requests: number;
+  errors: number;
+  statuses: Record<number, number>;
+  rps: number;
+  p50: number;
+  p99: number;
+}
+
+/**
+ * `connections` workers each send requests back to back for `seconds`;
+ * `next(i)` builds request number i.
+ */
+export async function load(
+  seconds: number,
+  connections: number,
+  next: (i: number) => Promise<Request> | Request,
+): Promise<LoadResult> {
+  const latencies: number[] = [];
+  const statuses: Record<number, number> = {};
+  let counter = 0, errors = 0;
+  const end = performance.now() + seconds * 1000;
+  const started = performance.now();
+  await Promise.all(Array.from({ length: connections }, async () => {
+    while (performance.now() < end) {
+      const req = await next(counter++);
+      const t0 = performance.now();
+      try {
+        const res = await fetch(req);
+        await res.arrayBuffer();
+        statuses[res.status] = (statuses[res.status] ?? 0) + 1;
+        if (res.status >= 400) errors++;
+      } catch {
+        errors++;
+      }
+      latencies.push(performance.now() - t0);
+    }
+  }));
+  const elapsed = (performance.now() - started) / 1000;
+  latencies.sort((a, b) => a - b);
+  const pct = (p: number) =>
+    latencies[Math.min(latencies.length - 1, Math.floor(p * latencies.length))];
+  return {
+    requests: latencies.length,
+    errors,
+    statuses,
+    rps: Math.round(latencies.length / elapsed),
+    p50: round(pct(0.5)),
+    p99: round(pct(0.99)),
+  };
+}
+
+export const round = (n: number, digits = 1) => Math.round(n * 10 ** digits) / 10 ** digits;
+
+/** Starts a Deno script as a child process and waits until `url` answers. */
+export async function spawnServer(script: string, env: Record<string, string>, url: string) {
+  const child = new Deno.Command(Deno.execPath(), {
+    args: ["run", "-A", script],
+    env: { ...env, LOG_LEVEL: "silent" },
+    stdout: "null",
+    stderr: "inherit",
+  }).spawn();
+  for (let i = 0; i < 100; i++) {
+    try {
+      await (await fetch(url, { method: "OPTIONS" })).arrayBuffer();
+      return child;
+    } catch {
+      await new Promise((r) => setTimeout(r, 100));
+    }
+  }
+  child.kill();
+  throw new Error(`${script} did not start`);
+}
