@@ -148,98 +148,49 @@ export async function runSync(
         }
       }, isTransientMysqlError);
 
-    let budget = opts.rowBudget ?? Infinity;
+    const run: RunContext = {
+      sql,
+      shared,
+      config,
+      dryRun,
+      syncId,
+      tables,
+      pg,
+      fromSource,
+      deadline: opts.deadline,
+      budget: opts.rowBudget ?? Infinity,
+      onProgress: opts.onProgress,
+    };
     let stoppedAt: SyncTable | undefined;
+    let sourceMembers: string[] | undefined;
     try {
       const startAt = cursor ? tables.indexOf(cursor.table_name) : 0;
       for (const table of tables.slice(startAt)) {
         const spec = TABLE_SPECS[table];
-        const tableStarted = performance.now();
-        const counts: TableReport = {
-          processed: 0,
-          inserted: 0,
-          updated: 0,
-          unchanged: 0,
-          deactivated: 0,
-          failed: 0,
-          duration_ms: 0,
-        };
+        const startAfter = cursor?.table_name === table ? cursor.after_id : 0;
+        const walk = await walkTable(run, table, startAfter);
+        const { counts, rejected } = walk;
         report.tables[table] = counts;
-        const rejected: Rejection[] = [];
-        const seen = new Set<string | number>();
-        let afterId = cursor?.table_name === table ? cursor.after_id : 0;
-        let stopped = false;
-        const today = new Date().toISOString().slice(0, 10);
-
-        for (;;) {
-          if (Date.now() >= opts.deadline || budget <= 0) {
-            stopped = true;
-            if (!dryRun) await saveCursor(pg, sql, shared, syncId, tables, table, afterId);
-            break;
-          }
-          const page = await fromSource((s) => s.page(table, afterId, config.SYNC_BATCH_SIZE));
-          if (page.length === 0) break;
-          afterId = Number(page[page.length - 1].id);
-          counts.processed += page.length;
-          budget -= page.length;
-
-          let rows: Record<string, unknown>[] = [];
-          for (const raw of page) {
-            const mapped = spec.map(raw, today);
-            if (!mapped.ok) {
-              rejected.push({ key: String(raw.id), reason: mapped.reason });
-              continue;
-            }
-            const key = mapped.row[spec.key] as string | number;
-            if (seen.has(key)) {
-              rejected.push({ key: String(key), reason: `duplicate key ${key} in the source` });
-              continue;
-            }
-            seen.add(key);
-            rows.push(mapped.row);
-          }
-          if (table === "positions") {
-            const known = await pg(() =>
-              existingMembers(sql, shared, [...new Set(rows.map((r) => r.member_number as string))])
-            );
-            rows = rows.filter((r) => {
-              if (known.has(r.member_number as string)) return true;
-              rejected.push({
-                key: String(r.source_id),
-                reason: `member ${r.member_number} is not among the synced members`,
-              });
-              return false;
-            });
-          }
-          const written = await pg(() => writeBatch(sql, shared, spec, rows, dryRun));
-          rejected.push(...written.rejected);
-          counts.inserted += written.inserted;
-          counts.updated += written.updated;
-          counts.unchanged += rows.length - written.inserted - written.updated -
-            written.rejected.length;
-          if (!dryRun) await saveCursor(pg, sql, shared, syncId, tables, table, afterId);
-          const seconds = (performance.now() - tableStarted) / 1000;
-          opts.onProgress?.(table, counts.processed, Math.round(counts.processed / seconds));
-        }
-        counts.failed = rejected.length;
 
         let refused: string | undefined;
-        if (!stopped) {
-          const keys = (await fromSource((s) => s.keys(table)))
+        if (!walk.stopped) {
+          // Keys seen by a walk done wholly in this invocation are the
+          // snapshot's keys; a resumed walk asks the source again.
+          const keys = walk.present ? [...walk.present] : (await fromSource((s) => s.keys(table)))
             .map(spec.normalizeKey)
             .filter((k): k is string | number => k !== null);
+          if (table === "members") sourceMembers = keys as string[];
           const retirement = await pg(() =>
             retireVanished(sql, shared, spec, keys, config.SYNC_MAX_DEACTIVATE_RATIO, dryRun)
           );
-          counts.deactivated = dryRun ? retirement.vanished : retirement.retired;
           refused = retirement.refused;
-          if (refused) counts.deactivated = 0;
+          counts.deactivated = refused ? 0 : dryRun ? retirement.vanished : retirement.retired;
         }
-        counts.duration_ms = Math.round(performance.now() - tableStarted);
+        counts.duration_ms = Math.round(performance.now() - walk.started);
         await logRow({
           table_name: table,
           operation: refused ? "sync_error" : "sync_complete",
-          status: stopped ? "partial" : refused ? "deactivation_refused" : "completed",
+          status: walk.stopped ? "partial" : refused ? "deactivation_refused" : "completed",
           records_processed: counts.processed,
           records_inserted: counts.inserted,
           records_updated: counts.updated,
@@ -256,21 +207,21 @@ export async function runSync(
             : null,
         });
         if (refused) report.status = "partial";
-        if (stopped) {
+        if (walk.stopped) {
           report.status = "partial";
           stoppedAt = table;
           break;
         }
-        if (!dryRun && tables.indexOf(table) < tables.length - 1) {
-          await saveCursor(pg, sql, shared, syncId, tables, tables[tables.indexOf(table) + 1], 0);
-        }
+        const next = tables[tables.indexOf(table) + 1];
+        if (!dryRun && next) await saveCursor(run, next, 0);
       }
       if (!dryRun && !stoppedAt) {
         await pg(() => refreshDerivedCounts(sql, shared));
         if (tables.includes("members")) {
-          const members = (await fromSource((s) => s.keys("members")))
+          sourceMembers ??= (await fromSource((s) => s.keys("members")))
             .map(TABLE_SPECS.members.normalizeKey)
             .filter((k): k is string => typeof k === "string");
+          const members = sourceMembers;
           await pg(() => validateLinks(sql, opts.environment, syncId, members));
         }
         await pg(() => sql`delete from ${sql(shared)}.sync_cursor`);
@@ -317,16 +268,122 @@ function totals(report: SyncReport) {
   };
 }
 
-async function saveCursor(
-  pg: <T>(fn: () => Promise<T>) => Promise<T>,
-  sql: Sql,
-  shared: string,
-  syncId: string,
-  tables: SyncTable[],
-  table: SyncTable,
-  afterId: number,
-) {
-  await pg(() =>
+interface RunContext {
+  sql: Sql;
+  shared: string;
+  config: SyncConfig;
+  dryRun: boolean;
+  syncId: string;
+  tables: SyncTable[];
+  pg: <T>(fn: () => Promise<T>) => Promise<T>;
+  fromSource: <T>(fn: (s: Source) => Promise<T>) => Promise<T>;
+  deadline: number;
+  /** Source rows this invocation may still walk. */
+  budget: number;
+  onProgress?: SyncOptions["onProgress"];
+}
+
+interface Walk {
+  counts: TableReport;
+  rejected: Rejection[];
+  started: number;
+  stopped: boolean;
+  /** Every normalized source key read, when the walk began at the start. */
+  present?: Set<string | number>;
+}
+
+/**
+ * Walks one table in keyset pages: map, drop duplicates, write. The next
+ * page is read from MySQL while the current one is written to Postgres.
+ */
+async function walkTable(run: RunContext, table: SyncTable, startAfter: number): Promise<Walk> {
+  const { sql, shared, config, dryRun, pg, fromSource } = run;
+  const spec = TABLE_SPECS[table];
+  const walk: Walk = {
+    counts: {
+      processed: 0,
+      inserted: 0,
+      updated: 0,
+      unchanged: 0,
+      deactivated: 0,
+      failed: 0,
+      duration_ms: 0,
+    },
+    rejected: [],
+    started: performance.now(),
+    stopped: false,
+  };
+  const { counts, rejected } = walk;
+  // Every normalized source key read: finds duplicates, and (for a walk
+  // that began at the start) tells which rows vanished from the source.
+  const present = new Set<string | number>();
+  const today = new Date().toISOString().slice(0, 10);
+  const fetchPage = (after: number) => {
+    const page = fromSource((s) => s.page(table, after, config.SYNC_BATCH_SIZE));
+    page.catch(() => {}); // awaited below; never an unhandled rejection
+    return page;
+  };
+  const outOfTime = () => Date.now() >= run.deadline || run.budget <= 0;
+
+  let afterId = startAfter;
+  let next = outOfTime() ? undefined : fetchPage(afterId);
+  while (next) {
+    const page = await next;
+    if (page.length === 0) break;
+    afterId = Number(page[page.length - 1].id);
+    counts.processed += page.length;
+    run.budget -= page.length;
+    next = outOfTime() ? undefined : fetchPage(afterId);
+
+    let rows: Record<string, unknown>[] = [];
+    for (const raw of page) {
+      const key = spec.normalizeKey(raw[spec.sourceKey]);
+      if (key !== null && present.has(key)) {
+        rejected.push({ key: String(key), reason: `duplicate key ${key} in the source` });
+        continue;
+      }
+      if (key !== null) present.add(key);
+      const mapped = spec.map(raw, today);
+      if (!mapped.ok) {
+        rejected.push({ key: String(raw.id), reason: mapped.reason });
+        continue;
+      }
+      rows.push(mapped.row);
+    }
+    if (table === "positions") {
+      const numbers = [...new Set(rows.map((r) => r.member_number as string))];
+      const known = await pg(() => existingMembers(sql, shared, numbers));
+      rows = rows.filter((r) => {
+        if (known.has(r.member_number as string)) return true;
+        rejected.push({
+          key: String(r.source_id),
+          reason: `member ${r.member_number} is not among the synced members`,
+        });
+        return false;
+      });
+    }
+    const written = await pg(() => writeBatch(sql, shared, spec, rows, dryRun));
+    rejected.push(...written.rejected);
+    counts.inserted += written.inserted;
+    counts.updated += written.updated;
+    counts.unchanged += rows.length - written.inserted - written.updated - written.rejected.length;
+    if (!dryRun) await saveCursor(run, table, afterId);
+    const seconds = (performance.now() - walk.started) / 1000;
+    run.onProgress?.(table, counts.processed, Math.round(counts.processed / seconds));
+  }
+  if (next === undefined && outOfTime()) {
+    // Stopped by the deadline or the budget: the cursor says where.
+    walk.stopped = true;
+    if (!dryRun) await saveCursor(run, table, afterId);
+  }
+  counts.failed = rejected.length;
+  if (startAfter === 0) walk.present = present;
+  return walk;
+}
+
+async function saveCursor(run: RunContext, table: SyncTable, afterId: number) {
+  const { sql, shared, syncId, tables } = run;
+  await run.pg(() =>
     sql`insert into ${sql(shared)}.sync_cursor (sync_id, tables, table_name, after_id)
         values (${syncId}, ${tables}, ${table}, ${afterId})
         on conflict (environment_singleton) do update

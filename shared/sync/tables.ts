@@ -24,6 +24,8 @@ export interface TableSpec<Row = Record<string, unknown>> {
   /** Synced columns with their Postgres types, key first. */
   columns: Record<string, string>;
   map: (row: SourceRow, today: string) => Mapped<Row>;
+  /** The source column the key comes from. */
+  sourceKey: string;
   /** The source key as the mapping would write it (for vanished-row checks). */
   normalizeKey: (key: unknown) => string | number | null;
   /** SQL predicate of a row that counts as active, and the update that retires it. */
@@ -37,6 +39,7 @@ const region: TableSpec<RegionRow> = {
   keyType: "text",
   columns: { region_code: "text", region_name: "text", active: "boolean" },
   map: mapRegion,
+  sourceKey: "RegionCode",
   normalizeKey: cleanCode,
   activeWhere: "active",
   retireSet: "active = false",
@@ -55,6 +58,7 @@ const facility: TableSpec<FacilityRow> = {
     active: "boolean",
   },
   map: mapFacility,
+  sourceKey: "FacilityCode",
   normalizeKey: cleanCode,
   activeWhere: "active",
   retireSet: "active = false",
@@ -78,6 +82,7 @@ const member: TableSpec<MemberRow> = {
     status: "text",
   },
   map: mapMember,
+  sourceKey: "MemberNumber",
   normalizeKey: cleanText,
   activeWhere: "status <> 'inactive'",
   retireSet: "status = 'inactive'",
@@ -98,6 +103,7 @@ const position: TableSpec<PositionRow> = {
     active: "boolean",
   },
   map: mapPosition,
+  sourceKey: "PositionID",
   normalizeKey: (k) => (typeof k === "number" ? k : null),
   activeWhere: "active",
   retireSet: "active = false",

@@ -29,10 +29,18 @@ function statementsFor(schema: string, spec: TableSpec) {
   const target = `"${schema}"."${spec.name}"`;
   const tuple = (alias: string) => `(${cols.map((c) => `${alias}."${c}"`).join(", ")})`;
   found = {
+    // Unchanged rows are filtered out by a read-only join first: ON
+    // CONFLICT DO UPDATE would lock (and so write) every conflicting row,
+    // even where its WHERE then skips the update.
     upsert: `
-      with up as (
+      with s as (
+        select * from json_to_recordset($1::text::json) as s(${record})
+      ), changed as (
+        select s.* from s left join ${target} t on t."${spec.key}" = s."${spec.key}"
+        where t."${spec.key}" is null or ${tuple("t")} is distinct from ${tuple("s")}
+      ), up as (
         insert into ${target} as t (${list})
-        select ${list} from json_to_recordset($1::text::json) as s(${record})
+        select ${list} from changed
         on conflict ("${spec.key}") do update
           set ${
       cols.filter((c) => c !== spec.key).map((c) => `"${c}" = excluded."${c}"`).join(", ")
