@@ -18,6 +18,9 @@ import {
 } from "./writer.ts";
 import { validateLinks } from "./validate_links.ts";
 
+/** Batches written concurrently (each on its own pooled connection). */
+const WRITES_IN_FLIGHT = 2;
+
 /** How many rejected records a sync_logs row describes; the total is always kept. */
 export const MAX_LOGGED_REJECTIONS = 100;
 
@@ -325,6 +328,14 @@ async function walkTable(run: RunContext, table: SyncTable, startAfter: number):
   };
   const outOfTime = () => Date.now() >= run.deadline || run.budget <= 0;
 
+  const writes: Promise<number>[] = [];
+  const settleOldest = async () => {
+    const done = await writes.shift()!;
+    if (!dryRun) await saveCursor(run, table, done);
+    const seconds = (performance.now() - walk.started) / 1000;
+    run.onProgress?.(table, counts.processed, Math.round(counts.processed / seconds));
+  };
+
   let afterId = startAfter;
   let next = outOfTime() ? undefined : fetchPage(afterId);
   while (next) {
@@ -362,15 +373,23 @@ async function walkTable(run: RunContext, table: SyncTable, startAfter: number):
         return false;
       });
     }
-    const written = await pg(() => writeBatch(sql, shared, spec, rows, dryRun));
-    rejected.push(...written.rejected);
-    counts.inserted += written.inserted;
-    counts.updated += written.updated;
-    counts.unchanged += rows.length - written.inserted - written.updated - written.rejected.length;
-    if (!dryRun) await saveCursor(run, table, afterId);
-    const seconds = (performance.now() - walk.started) / 1000;
-    run.onProgress?.(table, counts.processed, Math.round(counts.processed / seconds));
+    const batch = rows;
+    const pageEnd = afterId;
+    const write = pg(() => writeBatch(sql, shared, spec, batch, dryRun)).then((written) => {
+      rejected.push(...written.rejected);
+      counts.inserted += written.inserted;
+      counts.updated += written.updated;
+      counts.unchanged += batch.length - written.inserted - written.updated -
+        written.rejected.length;
+      return pageEnd;
+    });
+    write.catch(() => {}); // awaited in order below
+    writes.push(write);
+    // Batches have disjoint keys, so two may be written at once; the cursor
+    // only ever moves past pages whose writes have finished, in order.
+    if (writes.length >= WRITES_IN_FLIGHT) await settleOldest();
   }
+  while (writes.length) await settleOldest();
   if (next === undefined && outOfTime()) {
     // Stopped by the deadline or the budget: the cursor says where.
     walk.stopped = true;
