@@ -61,12 +61,14 @@ for (const members of SIZES) {
   const rowByRow = await step("row-by-row");
   const rowByRowScaled = rowByRow.wall_s * members / SLICE;
   await resetDev();
+  const edge = members > 60_000 ? await step("edge") : undefined;
+  await resetDev();
   const full = await step("sync");
   const noop = await step("sync");
   await db`drop table if exists bench_ceiling_regions, bench_ceiling_facilities,
            bench_ceiling_members, bench_ceiling_positions`;
 
-  results[members] = { size, ceiling, rowByRow, full, noop };
+  results[members] = { size, ceiling, rowByRow, full, noop, edge };
   const perTenK = (s: Step) => round(s.cpu_s / (members / 10_000), 2);
   lines.push(
     `| ${members} | ceiling (read + COPY) | ${round(ceiling.wall_s, 2)} | ${
@@ -88,6 +90,15 @@ for (const members of SIZES) {
       round(noop.wall_s / ceiling.wall_s, 2)
     } |`,
   );
+  if (edge) {
+    lines.push(
+      `| ${members} | first Edge invocation (${edge.rows} rows, then resumes) | ${
+        round(edge.wall_s, 2)
+      } | ${Math.round(edge.rows / edge.wall_s)} | ${round(edge.cpu_s, 2)} | ${
+        round(edge.peak_rss_mb, 0)
+      } | — |`,
+    );
+  }
 }
 await db.end();
 console.log("\n| members | run | wall s | rows/s | CPU s | peak RSS MB | time vs ceiling |");

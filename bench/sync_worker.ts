@@ -20,16 +20,20 @@ const started = performance.now();
 let rows = 0;
 let written = 0;
 
-if (mode === "sync") {
+if (mode === "sync" || mode === "edge") {
+  // "edge": one invocation as the Edge Function runs it, with its row budget.
   const report = await runSync(sql, config, {
     environment: "development",
     deadline: Date.now() + 3_600_000,
+    rowBudget: mode === "edge" ? config.SYNC_ROWS_PER_INVOCATION : undefined,
   });
   for (const t of Object.values(report.tables)) {
     rows += t!.processed;
     written += t!.inserted + t!.updated + t!.deactivated;
   }
-  if (report.status !== "completed") throw new Error(`sync ${report.status}`);
+  if (report.status !== (mode === "edge" ? "partial" : "completed")) {
+    throw new Error(`sync ${report.status}`);
+  }
 } else if (mode === "ceiling") {
   // The same rows, read the same way, COPYed raw into empty tables: no
   // mapping, no upsert, no indexes. Nothing can go faster than this.

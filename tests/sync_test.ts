@@ -48,6 +48,8 @@ async function loadQuirkySource() {
     [11, "1011", "Jo", "Deceased", null, 2, 6, "DECEASED"],
     [12, "1012", "Kim", "Inactive", null, 2, 6, "inactive"],
   ];
+  // Same member number as row 1 once trimmed: the first one wins.
+  members.push([41, "1001", "Dup", "Licate", null, 1, 6, "Active"]);
   for (let i = 13; i <= 40; i++) {
     members.push([i, String(1000 + i), "Mem", `Ber${i}`, null, 1, 6, "Active"]);
   }
@@ -81,8 +83,9 @@ test("sync maps every contract rule on quirky data", async () => {
     inserted: 3,
     failed: 0,
   });
-  assertEquals(res.body.tables.members.processed, 40);
-  assertEquals(res.body.tables.members.failed, 4); // On Leave, empty last name, bad number, empty number
+  assertEquals(res.body.tables.members.processed, 41);
+  // On Leave, empty last name, bad number, empty number, duplicate number
+  assertEquals(res.body.tables.members.failed, 5);
   assertEquals(res.body.tables.members.inserted, 36);
   assertEquals(res.body.tables.positions.failed, 2); // unknown type, orphan member
   assertEquals(res.body.tables.positions.inserted, 4);
@@ -158,7 +161,7 @@ test("sync maps every contract rule on quirky data", async () => {
   // Rejections are described, with the total, in sync_logs.
   const [log] = await db`select error_details from dev.sync_logs
                          where table_name = 'members' and sync_id = ${res.body.sync_id}`;
-  assertEquals(log.error_details.rejected_total, 4);
+  assertEquals(log.error_details.rejected_total, 5);
   const reasons = log.error_details.rejected.map((r: { reason: string }) => r.reason).join(" | ");
   for (
     const bit of [
@@ -166,6 +169,7 @@ test("sync maps every contract rule on quirky data", async () => {
       "LastName is empty",
       "MemberNumber is not",
       "MemberNumber is empty",
+      "duplicate key 1001",
     ]
   ) {
     assert(reasons.includes(bit), `${bit} in ${reasons}`);
