@@ -45,7 +45,15 @@ install_missing() {
   fi
 }
 
-pg_running() { as_pg "$PG_BIN/pg_ctl" -D "$PG_DATA" status >/dev/null 2>&1; }
+# Running means accepting connections: a postmaster killed without being
+# reaped (a zombie) still passes `pg_ctl status`.
+pg_running() {
+  [ -f "$PG_DATA/postmaster.pid" ] && pid_alive "$(head -1 "$PG_DATA/postmaster.pid")" &&
+    "$PG_BIN/pg_isready" -q -h 127.0.0.1 -p "$PG_PORT" -t 2 >/dev/null 2>&1
+}
+pid_alive() { # a live, non-zombie process
+  [ -n "$1" ] && kill -0 "$1" 2>/dev/null && ! grep -q '^[0-9]* ([^)]*) Z' "/proc/$1/stat" 2>/dev/null
+}
 my_running() {
   mariadb-admin --protocol=tcp -h127.0.0.1 -P"$MY_PORT" -uroot ping >/dev/null 2>&1
 }
@@ -85,15 +93,32 @@ pg_up() {
   # that now belongs to an unrelated process would not, so remove it first.
   if [ -f "$PG_DATA/postmaster.pid" ]; then
     local pid; pid=$(head -1 "$PG_DATA/postmaster.pid")
-    if ! kill -0 "$pid" 2>/dev/null || ! grep -q postgres "/proc/$pid/comm" 2>/dev/null; then
+    if pid_alive "$pid" && grep -q postgres "/proc/$pid/comm" 2>/dev/null; then
+      # Alive but not answering: still starting up or shutting down.
+      for _ in $(seq 1 60); do pg_running && return 0; pid_alive "$pid" || break; sleep 0.5; done
+    fi
+    if ! pid_alive "$pid"; then
+      # Left over from a crash; wait for orphaned backends to notice and exit.
+      for _ in $(seq 1 40); do pgrep -f -- "-D $PG_DATA" >/dev/null || break; sleep 0.25; done
       rm -f "$PG_DATA/postmaster.pid"
     fi
+  fi
+  if port_taken "$PG_PORT"; then
+    say "port $PG_PORT is taken by another program; stop it (or another checkout's stack) first"
+    exit 1
   fi
   as_pg "$PG_BIN/pg_ctl" -D "$PG_DATA" -l "$LOGS/postgres.log" -w -t 60 start >/dev/null
 }
 
+port_taken() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
+
 my_up() {
-  if my_running; then return 0; fi
+  if my_running; then
+    # Someone answers on our port: make sure it is this project's server.
+    if [ -f "$RUN/mysqld.pid" ] && pid_alive "$(cat "$RUN/mysqld.pid")"; then return 0; fi
+    say "port $MY_PORT answers but not from .stack/mysql; stop the other server first"
+    exit 1
+  fi
   if [ ! -d "$MY_DATA/mysql" ]; then
     say "initialising MariaDB in .stack/mysql"
     mkdir -p "$MY_DATA"
