@@ -265,6 +265,25 @@ test("dry_run reports what would change and writes nothing", async () => {
   assertEquals((await db`select count(*)::int from dev.sync_logs`)[0].count, 0);
 });
 
+test("rows the database refuses are isolated; the rest of their batch lands", async () => {
+  await resetAll();
+  await loadQuirkySource();
+  // Postgres text cannot hold NUL; MySQL can. The mapping lets it through,
+  // so Postgres refuses that row and the batch is split around it.
+  await my.query(`update member set FirstName = concat('Nu', char(0), 'l') where MemberID = 15`);
+  const res = await sync({ tables: ["regions", "facilities", "members"] });
+  assertEquals(res.status, 200);
+  assertEquals(res.body.tables.members.failed, 6);
+  assertEquals(res.body.tables.members.inserted, 35);
+  assertEquals(await member("1015"), undefined);
+  assertEquals((await member("1014")).last_name, "Ber14"); // same batch, landed
+  assertEquals((await member("1016")).last_name, "Ber16");
+  const [log] = await db`select error_details from dev.sync_logs
+                         where table_name = 'members' and sync_id = ${res.body.sync_id}`;
+  const refused = log.error_details.rejected.find((r: { key: string }) => r.key === "1015");
+  assert(refused?.reason.startsWith("rejected by the database"), JSON.stringify(refused));
+});
+
 test("the environment keeps production apart", async () => {
   const before = await db`select count(*)::int, max(updated_at) from public.members`;
   const res = await sync();
