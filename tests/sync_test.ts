@@ -342,6 +342,18 @@ test("a run that meets its row budget or deadline resumes from its cursor", asyn
   assertEquals((await sync()).body.status, "completed");
 });
 
+test("a cursor older than MAX_SYNC_AGE is not resumed", async () => {
+  await resetAll();
+  await loadQuirkySource();
+  await db`insert into dev.sync_cursor (sync_id, tables, table_name, after_id, updated_at)
+           values (gen_random_uuid(), '{regions,facilities,members,positions}', 'members', 30,
+                   now() - interval '2 days')`;
+  const res = await sync();
+  assertEquals(res.body.status, "completed");
+  assertEquals(res.body.resumed, false);
+  assertEquals((await db`select count(*)::int from dev.members`)[0].count, 36);
+});
+
 /** A TCP relay to MariaDB that the test can break and mend. */
 function faultyRelay(target = 54306) {
   const listener = Deno.listen({ hostname: "127.0.0.1", port: 0 });

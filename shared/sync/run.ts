@@ -95,12 +95,13 @@ export async function runSync(
       });
     const pg = <T>(fn: () => Promise<T>) => retry(fn, isTransientDbError);
 
-    const [saved] = dryRun
-      ? []
-      : await pg(() =>
-        sql<Cursor[]>`select sync_id, tables, table_name, after_id::int as after_id
-                    from ${sql(shared)}.sync_cursor`
-      );
+    const [saved] = dryRun ? [] : await pg(() =>
+      // A cursor older than MAX_SYNC_AGE belongs to a run whose source
+      // snapshot is long gone: start afresh rather than resume it.
+      sql<Cursor[]>`select sync_id, tables, table_name, after_id::int as after_id
+                    from ${sql(shared)}.sync_cursor
+                    where updated_at > now() - make_interval(secs => ${config.MAX_SYNC_AGE / 1000})`
+    );
     const cursor: Cursor | undefined = saved && (!opts.tables ||
         sameTables(saved.tables, opts.tables))
       ? saved
