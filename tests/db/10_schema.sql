@@ -1,7 +1,7 @@
 -- Tables, columns, keys, constraints, triggers, RLS and policies of the
 -- production schemas (30_parity.sql proves the development pair identical).
 begin;
-select plan(64);
+select plan(68);
 
 select tables_are('public', array['members', 'positions', 'facilities', 'regions', 'sync_logs', 'sync_cursor']);
 select tables_are('discord', array['verification_requests', 'discord_link_audit', 'validation_logs', 'validation_summaries']);
@@ -134,6 +134,15 @@ select set_eq($$select schemaname || '.' || tablename from pg_publication_tables
                 where pubname = 'supabase_realtime'$$,
   array['public.members', 'dev.members', 'discord.verification_requests', 'discord_dev.verification_requests'],
   'members and verification_requests of both environments are published');
+
+-- The verification functions are the service role's alone.
+select ok(not has_function_privilege('anon', 'private.discord_create_verification(text, text, integer)', 'execute'),
+  'anon cannot create verification requests');
+select ok(not has_function_privilege('authenticated', 'private.discord_complete_verification(uuid, text, text)', 'execute'),
+  'a member cannot complete a verification in SQL, bypassing the token check');
+select ok(not has_schema_privilege('anon', 'private', 'usage'), 'anon cannot use the private schema');
+select ok(has_function_privilege('service_role', 'private.discord_dev_complete_verification(uuid, text, text)', 'execute'),
+  'service_role completes verifications');
 
 -- Monitoring is for operators only.
 select ok(not has_schema_privilege('anon', 'monitoring', 'usage'), 'anon cannot use monitoring');
