@@ -2,29 +2,21 @@
 -- instead of starting over (a run over a large source spans invocations of
 -- the Edge Function). At most one row per environment.
 
-do $migration$
-declare
-  shared text;
-begin
-  foreach shared in array array['public', 'dev'] loop
-    execute format($ddl$
-      create table %1$I.sync_cursor (
-        environment_singleton boolean primary key default true
-          constraint sync_cursor_singleton check (environment_singleton),
-        sync_id uuid not null,
-        tables text[] not null,
-        table_name text not null,
-        after_id bigint not null default 0,
-        started_at timestamptz not null default now(),
-        updated_at timestamptz not null default now()
-      );
-      alter table %1$I.sync_cursor enable row level security;
-      revoke all on %1$I.sync_cursor from anon, authenticated;
-      grant all on %1$I.sync_cursor to service_role;
-    $ddl$, shared);
-  end loop;
-end
-$migration$;
+select private.apply_to_environments($ddl$
+  create table %1$I.sync_cursor (
+    environment_singleton boolean primary key default true
+      constraint sync_cursor_singleton check (environment_singleton),
+    sync_id uuid not null,
+    tables text[] not null,
+    table_name text not null,
+    after_id bigint not null default 0,
+    started_at timestamptz not null default now(),
+    updated_at timestamptz not null default now()
+  );
+  alter table %1$I.sync_cursor enable row level security;
+  revoke all on %1$I.sync_cursor from anon, authenticated;
+  grant all on %1$I.sync_cursor to service_role;
+$ddl$);
 
 -- Run-level rows (table_name is null) carry the outcome of a whole run in
 -- `status`: completed, partial or failed. Health reads them.

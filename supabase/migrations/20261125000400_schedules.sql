@@ -9,28 +9,18 @@
 
 -- Linked members the latest validation run found ineligible. The bot reads
 -- this with the service role and removes their roles; nobody is unlinked.
-do $migration$
-declare
-  env record;
-begin
-  for env in
-    select * from (values ('public', 'discord'), ('dev', 'discord_dev')) as e(shared, disc)
-  loop
-    execute format($ddl$
-      create or replace view %2$I.ineligible_links with (security_invoker = true) as
-        select l.member_number, l.discord_id, l.result, l.reason, l.run_id,
-               l.created_at as checked_at
-        from %2$I.validation_logs l
-        where l.result <> 'eligible'
-          and l.run_id = (select s.run_id from %2$I.validation_summaries s
-                          where s.finished_at is not null
-                          order by s.started_at desc limit 1);
-      revoke all on %2$I.ineligible_links from anon, authenticated;
-      grant select on %2$I.ineligible_links to service_role;
-    $ddl$, env.shared, env.disc);
-  end loop;
-end
-$migration$;
+select private.apply_to_environments($ddl$
+  create or replace view %2$I.ineligible_links with (security_invoker = true) as
+    select l.member_number, l.discord_id, l.result, l.reason, l.run_id,
+           l.created_at as checked_at
+    from %2$I.validation_logs l
+    where l.result <> 'eligible'
+      and l.run_id = (select s.run_id from %2$I.validation_summaries s
+                      where s.finished_at is not null
+                      order by s.started_at desc limit 1);
+  revoke all on %2$I.ineligible_links from anon, authenticated;
+  grant select on %2$I.ineligible_links to service_role;
+$ddl$);
 
 -- As Supabase enables it: the extension object lives in pg_catalog.
 create extension if not exists pg_cron with schema pg_catalog;

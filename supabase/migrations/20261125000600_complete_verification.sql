@@ -6,105 +6,95 @@
 --
 -- outcome: completed | not_found | already_completed | expired |
 --          not_eligible | discord_already_linked
-do $migration$
-declare
-  env record;
-begin
-  for env in
-    select * from (values ('public', 'discord'), ('dev', 'discord_dev')) as e(shared, disc)
-  loop
-    execute format($ddl$
-      create or replace function private.%3$I(
-        p_verification_id uuid, p_member_number text, p_auth0_user_id text
-      ) returns table (
-        outcome text, discord_id text, discord_username text, member_number text,
-        completed_at timestamptz
-      )
-      language plpgsql
-      set search_path = ''
-      as $fn$
-      declare
-        req record;
-        mem record;
-        reason text;
-        done_at timestamptz;
-      begin
-        select v.id, v.discord_id, v.discord_username, v.status, v.member_number,
-               v.expires_at, v.completed_at
-        into req
-        from %2$I.verification_requests v where v.id = p_verification_id for update;
-        if not found then
-          return query select 'not_found', null::text, null::text, null::text, null::timestamptz;
-          return;
-        end if;
+select private.apply_to_environments($ddl$
+  create or replace function private."%2$s_complete_verification"(
+    p_verification_id uuid, p_member_number text, p_auth0_user_id text
+  ) returns table (
+    outcome text, discord_id text, discord_username text, member_number text,
+    completed_at timestamptz
+  )
+  language plpgsql
+  set search_path = ''
+  as $fn$
+  declare
+    req record;
+    mem record;
+    reason text;
+    done_at timestamptz;
+  begin
+    select v.id, v.discord_id, v.discord_username, v.status, v.member_number,
+           v.expires_at, v.completed_at
+    into req
+    from %2$I.verification_requests v where v.id = p_verification_id for update;
+    if not found then
+      return query select 'not_found', null::text, null::text, null::text, null::timestamptz;
+      return;
+    end if;
 
-        if req.status = 'completed' then
-          -- Repeating a successful call answers the same; another member may not.
-          if req.member_number = p_member_number then
-            return query select 'completed', req.discord_id, req.discord_username,
-                                req.member_number, req.completed_at;
-          else
-            return query select 'already_completed', null::text, null::text, null::text,
-                                null::timestamptz;
-          end if;
-          return;
-        end if;
-        if req.status = 'expired' or req.expires_at <= now() then
-          update %2$I.verification_requests v set status = 'expired' where v.id = req.id;
-          return query select 'expired', null::text, null::text, null::text, null::timestamptz;
-          return;
-        end if;
+    if req.status = 'completed' then
+      -- Repeating a successful call answers the same; another member may not.
+      if req.member_number = p_member_number then
+        return query select 'completed', req.discord_id, req.discord_username,
+                            req.member_number, req.completed_at;
+      else
+        return query select 'already_completed', null::text, null::text, null::text,
+                            null::timestamptz;
+      end if;
+      return;
+    end if;
+    if req.status = 'expired' or req.expires_at <= now() then
+      update %2$I.verification_requests v set status = 'expired' where v.id = req.id;
+      return query select 'expired', null::text, null::text, null::text, null::timestamptz;
+      return;
+    end if;
 
-        if p_member_number is null then
-          reason := 'no member number in the access token';
-        else
-          select m.status, m.discord_id as previous,
-                 (select h.member_number from %1$I.members h
-                  where h.discord_id = req.discord_id) as holder
-          into mem
-          from %1$I.members m where m.member_number = p_member_number
-          for update of m;
-          if not found then
-            reason := 'member not found';
-          elsif mem.status <> 'active' then
-            reason := 'member status is ' || mem.status;
-          end if;
-        end if;
-        if reason is not null then
-          update %2$I.verification_requests v
-          set status = 'failed', failure_reason = reason, member_number = p_member_number,
-              auth0_user_id = p_auth0_user_id
-          where v.id = req.id;
-          return query select 'not_eligible', null::text, null::text, null::text,
-                              null::timestamptz;
-          return;
-        end if;
-        if mem.holder is not null and mem.holder <> p_member_number then
-          return query select 'discord_already_linked', null::text, null::text, null::text,
-                              null::timestamptz;
-          return;
-        end if;
+    if p_member_number is null then
+      reason := 'no member number in the access token';
+    else
+      select m.status, m.discord_id as previous,
+             (select h.member_number from %1$I.members h
+              where h.discord_id = req.discord_id) as holder
+      into mem
+      from %1$I.members m where m.member_number = p_member_number
+      for update of m;
+      if not found then
+        reason := 'member not found';
+      elsif mem.status <> 'active' then
+        reason := 'member status is ' || mem.status;
+      end if;
+    end if;
+    if reason is not null then
+      update %2$I.verification_requests v
+      set status = 'failed', failure_reason = reason, member_number = p_member_number,
+          auth0_user_id = p_auth0_user_id
+      where v.id = req.id;
+      return query select 'not_eligible', null::text, null::text, null::text,
+                          null::timestamptz;
+      return;
+    end if;
+    if mem.holder is not null and mem.holder <> p_member_number then
+      return query select 'discord_already_linked', null::text, null::text, null::text,
+                          null::timestamptz;
+      return;
+    end if;
 
-        -- Link. now() is the transaction's start, so both times agree.
-        update %1$I.members m
-        set discord_id = req.discord_id, discord_username = req.discord_username,
-            discord_verified = true, verified_at = now(), auth0_user_id = p_auth0_user_id
-        where m.member_number = p_member_number;
-        insert into %2$I.discord_link_audit
-          (member_number, old_discord_id, new_discord_id, verification_id, auth0_user_id)
-        values (p_member_number, mem.previous, req.discord_id, req.id, p_auth0_user_id);
-        update %2$I.verification_requests v
-        set status = 'completed', member_number = p_member_number,
-            auth0_user_id = p_auth0_user_id, completed_at = now(), failure_reason = null
-        where v.id = req.id
-        returning v.completed_at into done_at;
-        return query select 'completed', req.discord_id, req.discord_username, p_member_number,
-                            done_at;
-      end
-      $fn$;
-      revoke all on function private.%3$I(uuid, text, text) from public;
-      grant execute on function private.%3$I(uuid, text, text) to service_role;
-    $ddl$, env.shared, env.disc, env.disc || '_complete_verification');
-  end loop;
-end
-$migration$;
+    -- Link. now() is the transaction's start, so both times agree.
+    update %1$I.members m
+    set discord_id = req.discord_id, discord_username = req.discord_username,
+        discord_verified = true, verified_at = now(), auth0_user_id = p_auth0_user_id
+    where m.member_number = p_member_number;
+    insert into %2$I.discord_link_audit
+      (member_number, old_discord_id, new_discord_id, verification_id, auth0_user_id)
+    values (p_member_number, mem.previous, req.discord_id, req.id, p_auth0_user_id);
+    update %2$I.verification_requests v
+    set status = 'completed', member_number = p_member_number,
+        auth0_user_id = p_auth0_user_id, completed_at = now(), failure_reason = null
+    where v.id = req.id
+    returning v.completed_at into done_at;
+    return query select 'completed', req.discord_id, req.discord_username, p_member_number,
+                        done_at;
+  end
+  $fn$;
+  revoke all on function private."%2$s_complete_verification"(uuid, text, text) from public;
+  grant execute on function private."%2$s_complete_verification"(uuid, text, text) to service_role;
+$ddl$);
