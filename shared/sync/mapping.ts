@@ -6,7 +6,10 @@ import { z } from "zod";
 /** Trims and collapses inner runs of white space; empty becomes null. */
 export function cleanText(value: unknown): string | null {
   if (value === null || value === undefined) return null;
-  const text = String(value).replace(/\s+/g, " ").trim();
+  let text = String(value).trim();
+  // Most values are clean already: only rebuild those with runs of white
+  // space or white space other than a single blank.
+  if (/\s\s|[^\S ]/.test(text)) text = text.replace(/\s+/g, " ");
   return text === "" ? null : text;
 }
 
