@@ -2,12 +2,12 @@
 // configured from supabase/functions/.env with the process environment on top,
 // plus the local pg_net worker that delivers pg_cron's HTTP calls.
 import { getSql } from "../shared/db.ts";
-import { readDotenv } from "../shared/dotenv.ts";
+import { localEnv } from "../shared/dotenv.ts";
 import { FUNCTIONS, functionsRouter } from "../local/router.ts";
 import { runNetWorker } from "../local/net_worker.ts";
 
 const root = new URL("..", import.meta.url).pathname;
-const env = { ...await readDotenv(`${root}supabase/functions/.env`), ...Deno.env.toObject() };
+const env = await localEnv(root);
 const port = Number(env.FUNCTIONS_PORT ?? 54321);
 const stop = new AbortController();
 

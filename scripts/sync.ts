@@ -4,7 +4,7 @@
 import { parseArgs } from "node:util";
 import { loadConfig, syncConfig } from "../shared/config.ts";
 import { closePools, getSql } from "../shared/db.ts";
-import { readDotenv } from "../shared/dotenv.ts";
+import { localEnv } from "../shared/dotenv.ts";
 import { environmentSchema } from "../shared/environment.ts";
 import { runSync } from "../shared/sync/run.ts";
 import { SYNC_TABLES, type SyncTable } from "../shared/validation.ts";
@@ -24,7 +24,7 @@ for (const t of tables ?? []) {
   if (!SYNC_TABLES.includes(t)) throw new Error(`unknown table ${t}; use ${SYNC_TABLES.join(",")}`);
 }
 const root = new URL("..", import.meta.url).pathname;
-const env = { ...await readDotenv(`${root}supabase/functions/.env`), ...Deno.env.toObject() };
+const env = await localEnv(root);
 const config = loadConfig(syncConfig, env);
 const sql = getSql(config.SUPABASE_DB_URL);
 const encoder = new TextEncoder();

@@ -4,7 +4,6 @@ export type ErrorCode =
   | "invalid_request"
   | "unauthorized"
   | "invalid_token"
-  | "forbidden"
   | "member_not_eligible"
   | "not_found"
   | "method_not_allowed"

@@ -152,6 +152,12 @@ export async function runSync(
         }
       }, isTransientMysqlError);
 
+    // Every key the source holds now, as the mapping would write it.
+    const sourceKeys = async (table: SyncTable) =>
+      (await fromSource((s) => s.keys(table)))
+        .map(TABLE_SPECS[table].normalizeKey)
+        .filter((k): k is string | number => k !== null);
+
     const run: RunContext = {
       sql,
       shared,
@@ -180,9 +186,7 @@ export async function runSync(
         if (!walk.stopped) {
           // Keys seen by a walk done wholly in this invocation are the
           // snapshot's keys; a resumed walk asks the source again.
-          const keys = walk.present ? [...walk.present] : (await fromSource((s) => s.keys(table)))
-            .map(spec.normalizeKey)
-            .filter((k): k is string | number => k !== null);
+          const keys = walk.present ? [...walk.present] : await sourceKeys(table);
           if (table === "members") sourceMembers = keys as string[];
           const retirement = await pg(() =>
             retireVanished(sql, shared, spec, keys, config.SYNC_MAX_DEACTIVATE_RATIO, dryRun)
@@ -222,10 +226,7 @@ export async function runSync(
       if (!dryRun && !stoppedAt) {
         await pg(() => refreshDerivedCounts(sql, shared));
         if (tables.includes("members")) {
-          sourceMembers ??= (await fromSource((s) => s.keys("members")))
-            .map(TABLE_SPECS.members.normalizeKey)
-            .filter((k): k is string => typeof k === "string");
-          const members = sourceMembers;
+          const members = sourceMembers ?? (await sourceKeys("members")) as string[];
           await pg(() => validateLinks(sql, opts.environment, syncId, members));
         }
         await pg(() => sql`delete from ${sql(shared)}.sync_cursor`);
