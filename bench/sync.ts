@@ -3,18 +3,19 @@
 // slice, scaled) and the ceiling (the same rows read and COPYed raw).
 // Uses the MariaDB database `mynatca_bench` and the development schemas.
 import postgres from "postgres";
+import { STACK_MY_PORT, STACK_PG_URL } from "../local/stack.ts";
 import { loadDemoData, recreateSourceDatabase, scaled } from "../local/demo_data.ts";
 import { round } from "./lib.ts";
 
 const SIZES = (Deno.env.get("BENCH_SYNC_SIZES") ?? "20000,200000").split(",").map(Number);
 const SLICE = 10_000;
-const DB_URL = "postgresql://postgres:postgres@127.0.0.1:54322/postgres";
+const DB_URL = STACK_PG_URL;
 const db = postgres(DB_URL, { prepare: false, onnotice: () => {} });
 const env = {
   SUPABASE_DB_URL: DB_URL,
   SUPABASE_SERVICE_ROLE_KEY: "bench",
   MYSQL_HOST: "127.0.0.1",
-  MYSQL_PORT: "54306",
+  MYSQL_PORT: String(STACK_MY_PORT),
   MYSQL_USER: "root",
   MYSQL_DB: "mynatca_bench",
   MYSQL_SSL: "disable",

@@ -2,12 +2,13 @@
 // connections for 10 s each, next to a baseline measured in the same run.
 // Uses the development schemas of the local stack.
 import postgres from "postgres";
+import { STACK_PG_URL } from "../local/stack.ts";
 import { exportJWK, generateKeyPair, SignJWT } from "jose";
 import { load, type LoadResult, spawnServer } from "./lib.ts";
 
 const SECONDS = Number(Deno.env.get("BENCH_SECONDS") ?? 10);
 const CONNECTIONS = 50;
-const DB_URL = "postgresql://postgres:postgres@127.0.0.1:54322/postgres";
+const DB_URL = STACK_PG_URL;
 const KEY = "bench-service-key";
 const db = postgres(DB_URL, { prepare: false, onnotice: () => {} });
 

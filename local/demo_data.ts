@@ -2,6 +2,7 @@
 // contract lists: stray spaces and mixed case, NULL/empty/invalid emails,
 // mixed-case and empty statuses, zero dates, ids that point nowhere.
 import mysql from "mysql2/promise";
+import { STACK_MY_PORT } from "./stack.ts";
 
 export interface DemoSize {
   regions: number;
@@ -140,7 +141,7 @@ export async function loadDemoData(conn: mysql.Connection, size: DemoSize = DEFA
   );
 }
 
-export async function mysqlConnect(database: string, port = 54306) {
+export async function mysqlConnect(database: string, port = STACK_MY_PORT) {
   return await mysql.createConnection({
     host: "127.0.0.1",
     port,
@@ -154,7 +155,7 @@ export async function mysqlConnect(database: string, port = 54306) {
 }
 
 /** (Re)creates `database` with exactly the contract's tables. */
-export async function recreateSourceDatabase(database: string, port = 54306) {
+export async function recreateSourceDatabase(database: string, port = STACK_MY_PORT) {
   const admin = await mysqlConnect("mysql", port);
   try {
     await admin.query(`drop database if exists \`${database}\``);

@@ -5,11 +5,12 @@
 set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$ROOT"
+source scripts/stack-vars.sh
 OUT=shared/database.types.ts
 tmp=$(mktemp)
 trap 'rm -f "$tmp"' EXIT
 npx --no-install supabase gen types typescript \
-  --remote="postgresql://postgres:postgres@127.0.0.1:54322/postgres" \
+  --remote="$STACK_PG_URL" \
   --schema public,dev,discord,discord_dev >"$tmp" 2>/dev/null
 if [ "${1:-}" = "--check" ]; then
   if ! diff -u "$OUT" "$tmp" >/dev/null; then

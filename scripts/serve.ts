@@ -1,14 +1,13 @@
-// `npm start`'s server: every function at http://127.0.0.1:54321/functions/v1/<name>,
+// `npm start`'s server: every function at http://127.0.0.1:$FUNCTIONS_PORT/functions/v1/<name>,
 // configured from supabase/functions/.env with the process environment on top,
 // plus the local pg_net worker that delivers pg_cron's HTTP calls.
 import { getSql } from "../shared/db.ts";
-import { localEnv } from "../shared/dotenv.ts";
+import { localEnv } from "../local/stack.ts";
 import { FUNCTIONS, functionsRouter } from "../local/router.ts";
 import { runNetWorker } from "../local/net_worker.ts";
 
-const root = new URL("..", import.meta.url).pathname;
-const env = await localEnv(root);
-const port = Number(env.FUNCTIONS_PORT ?? 54321);
+const env = await localEnv();
+const port = Number(env.FUNCTIONS_PORT);
 const stop = new AbortController();
 
 Deno.serve({

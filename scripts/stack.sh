@@ -2,7 +2,8 @@
 # The project's local stack: PostgreSQL 15 (pg_cron, pgTAP) and MariaDB, each in
 # a git-ignored folder of this project, on Supabase's local ports. It never
 # touches another cluster on the machine: it owns only what lives in .stack/.
-#   npm run stack -- up|down|status|reset|env
+#   npm run stack -- install|up|down|status|reset|env
+# (install: only the Debian packages the stack needs; up does it too)
 set -euo pipefail
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -11,10 +12,12 @@ PG_DATA="$STACK/pg"
 MY_DATA="$STACK/mysql"
 RUN="$STACK/run"
 LOGS="$STACK/log"
-PG_PORT=54322
-MY_PORT=54306
+# shellcheck source=scripts/stack-vars.sh
+source "$ROOT/scripts/stack-vars.sh"
+PG_PORT=$STACK_PG_PORT
+MY_PORT=$STACK_MY_PORT
 PG_BIN="${PG_BIN:-/usr/lib/postgresql/15/bin}"
-PG_URL="postgresql://postgres:postgres@127.0.0.1:$PG_PORT/postgres"
+PG_URL=$STACK_PG_URL
 MY_DB=mynatca_members
 
 say() { printf 'stack: %s\n' "$*" >&2; }
@@ -27,6 +30,7 @@ as_pg() {
 
 install_missing() {
   local missing=()
+  command -v psql >/dev/null || missing+=(postgresql-client-15)
   [ -x "$PG_BIN/initdb" ] || missing+=(postgresql-15)
   [ -f /usr/share/postgresql/15/extension/pg_cron.control ] || missing+=(postgresql-15-cron)
   [ -f /usr/share/postgresql/15/extension/pgtap.control ] || missing+=(postgresql-15-pgtap)
@@ -154,14 +158,14 @@ platform() {
 }
 
 # The Vault secrets the pg_cron jobs read, pointing at the local function
-# server. On a real project the operator sets them (see docs/operations.md).
+# server. On a real project the operator sets them (docs/operations.md).
 vault_secrets() {
   local envfile="$ROOT/supabase/functions/.env" key
   [ -f "$envfile" ] || envfile="$ROOT/supabase/functions/.env.example"
   key=$(sed -n 's/^SUPABASE_SERVICE_ROLE_KEY=//p' "$envfile" | tail -1)
-  PGPASSWORD=postgres psql -q -v ON_ERROR_STOP=1 "$PG_URL" -v key="$key" >/dev/null <<'SQL'
+  PGPASSWORD=postgres psql -q -v ON_ERROR_STOP=1 "$PG_URL" -v key="$key" -v url="$STACK_FUNCTIONS_URL" >/dev/null <<'SQL'
 insert into vault.secrets (name, secret) values
-  ('project_url', 'http://127.0.0.1:54321'), ('service_role_key', :'key')
+  ('project_url', :'url'), ('service_role_key', :'key')
 on conflict (name) do update set secret = excluded.secret, updated_at = now();
 SQL
 }
@@ -237,11 +241,12 @@ VARS
 }
 
 case "${1:-status}" in
+  install) install_missing ;;
   up) up ;;
   down) down ;;
   status) status ;;
   reset) reset ;;
   env) env_vars ;;
   migrate) migrate ;;
-  *) echo "usage: npm run stack -- up|down|status|reset|env" >&2; exit 2 ;;
+  *) echo "usage: npm run stack -- install|up|down|status|reset|env" >&2; exit 2 ;;
 esac

@@ -4,7 +4,7 @@
 import { parseArgs } from "node:util";
 import { loadConfig, syncConfig } from "../shared/config.ts";
 import { closePools, getSql } from "../shared/db.ts";
-import { localEnv } from "../shared/dotenv.ts";
+import { localEnv } from "../local/stack.ts";
 import { environmentSchema } from "../shared/environment.ts";
 import { runSync } from "../shared/sync/run.ts";
 import { SYNC_TABLES, type SyncTable } from "../shared/validation.ts";
@@ -23,8 +23,7 @@ const tables = values.tables?.split(",").map((t) => t.trim()) as SyncTable[] | u
 for (const t of tables ?? []) {
   if (!SYNC_TABLES.includes(t)) throw new Error(`unknown table ${t}; use ${SYNC_TABLES.join(",")}`);
 }
-const root = new URL("..", import.meta.url).pathname;
-const env = await localEnv(root);
+const env = await localEnv();
 const config = loadConfig(syncConfig, env);
 const sql = getSql(config.SUPABASE_DB_URL);
 const encoder = new TextEncoder();

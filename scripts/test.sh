@@ -7,7 +7,8 @@ ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$ROOT"
 export NO_COLOR=1 LOG_LEVEL="${LOG_LEVEL:-silent}"
 DENO="npx --no-install deno"
-PG_URL="postgresql://postgres:postgres@127.0.0.1:54322/postgres"
+source scripts/stack-vars.sh
+PG_URL=$STACK_PG_URL
 passed=0
 failed=0
 out="$(mktemp)"

@@ -5,9 +5,9 @@ import postgres from "postgres";
 import { exportJWK, generateKeyPair, type JWTPayload, SignJWT } from "jose";
 import { functionsRouter } from "../local/router.ts";
 import type { EnvSource } from "../shared/config.ts";
+import { FUNCTIONS_PORT, STACK_MY_PORT, STACK_PG_URL } from "../local/stack.ts";
 
-export const DB_URL = Deno.env.get("SUPABASE_DB_URL") ??
-  "postgresql://postgres:postgres@127.0.0.1:54322/postgres";
+export const DB_URL = STACK_PG_URL;
 export const SERVICE_KEY = "test-service-role-key";
 export const BOT_KEY = "test-discord-bot-key";
 export const AUTH0_DOMAIN = "mynatca-test.us.auth0.com";
@@ -19,7 +19,7 @@ export const db = postgres(DB_URL, { prepare: false, max: 4, onnotice: () => {} 
 
 export const baseEnv = (jwksUrl = "http://127.0.0.1:9/jwks.json"): EnvSource => ({
   SUPABASE_DB_URL: DB_URL,
-  SUPABASE_URL: "http://127.0.0.1:54321",
+  SUPABASE_URL: `http://127.0.0.1:${FUNCTIONS_PORT}`,
   SUPABASE_SERVICE_ROLE_KEY: SERVICE_KEY,
   DISCORD_BOT_API_KEY: BOT_KEY,
   AUTH0_DOMAIN,
@@ -28,7 +28,7 @@ export const baseEnv = (jwksUrl = "http://127.0.0.1:9/jwks.json"): EnvSource => 
   VERIFICATION_URL_BASE: "https://hub.mynatca.test/verify",
   VERIFICATION_TTL_MINUTES: "30",
   MYSQL_HOST: "127.0.0.1",
-  MYSQL_PORT: "54306",
+  MYSQL_PORT: String(STACK_MY_PORT),
   MYSQL_USER: "root",
   MYSQL_PASS: "",
   MYSQL_DB: Deno.env.get("TEST_MYSQL_DB") ?? "mynatca_members",

@@ -3,6 +3,7 @@
 import { assert, assertEquals } from "./assert.ts";
 import { baseEnv, call, db, serveFunctions, SERVICE_KEY, test } from "./helpers.ts";
 import { mysqlConnect, recreateSourceDatabase } from "../local/demo_data.ts";
+import { STACK_MY_PORT } from "../local/stack.ts";
 
 const SOURCE_DB = "mynatca_sync_test";
 const my = await recreateSourceDatabase(SOURCE_DB);
@@ -355,7 +356,7 @@ test("a cursor older than MAX_SYNC_AGE is not resumed", async () => {
 });
 
 /** A TCP relay to MariaDB that the test can break and mend. */
-function faultyRelay(target = 54306) {
+function faultyRelay(target = STACK_MY_PORT) {
   const listener = Deno.listen({ hostname: "127.0.0.1", port: 0 });
   const open = new Set<Deno.Conn>();
   const state = { refuse: 0, cutAfterBytes: Infinity, relayed: 0 };

@@ -1,13 +1,5 @@
 // Reads a dotenv file (KEY=value lines, # comments, optional quotes), as
 // `supabase functions serve --env-file` does. A missing file is empty.
-/**
- * The local tools' configuration: supabase/functions/.env under `root`, with
- * the process environment overriding any variable in it.
- */
-export async function localEnv(root: string): Promise<Record<string, string>> {
-  return { ...await readDotenv(`${root}supabase/functions/.env`), ...Deno.env.toObject() };
-}
-
 export async function readDotenv(path: string): Promise<Record<string, string>> {
   let text: string;
   try {

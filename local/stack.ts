@@ -1,0 +1,27 @@
+// The local stack's addresses for TypeScript tools and tests: local/stack.env,
+// with the process environment overriding it (as scripts/stack-vars.sh does).
+import { readDotenv } from "./dotenv.ts";
+
+const ROOT = new URL("..", import.meta.url).pathname;
+const vars = { ...await readDotenv(`${ROOT}local/stack.env`), ...Deno.env.toObject() };
+
+export const STACK_PG_PORT = Number(vars.STACK_PG_PORT);
+export const STACK_MY_PORT = Number(vars.STACK_MY_PORT);
+export const FUNCTIONS_PORT = Number(vars.FUNCTIONS_PORT);
+export const STACK_PG_URL = `postgresql://postgres:postgres@127.0.0.1:${STACK_PG_PORT}/postgres`;
+
+/**
+ * The local tools' configuration: the stack's addresses, under
+ * supabase/functions/.env, under the process environment.
+ */
+export async function localEnv(): Promise<Record<string, string>> {
+  return {
+    SUPABASE_URL: `http://127.0.0.1:${FUNCTIONS_PORT}`,
+    SUPABASE_DB_URL: STACK_PG_URL,
+    MYSQL_HOST: "127.0.0.1",
+    MYSQL_PORT: String(STACK_MY_PORT),
+    FUNCTIONS_PORT: String(FUNCTIONS_PORT),
+    ...await readDotenv(`${ROOT}supabase/functions/.env`),
+    ...Deno.env.toObject(),
+  };
+}
