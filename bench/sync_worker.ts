@@ -7,11 +7,11 @@ import { closePools, getSql } from "../shared/db.ts";
 import { runSync } from "../shared/sync/run.ts";
 import { openSource } from "../shared/sync/source.ts";
 import { TABLE_SPECS } from "../shared/sync/tables.ts";
-import { SYNC_TABLES } from "../shared/validation.ts";
+import { SYNC_TABLES } from "../shared/sync/tables.ts";
 
 const mode = Deno.args[0];
 const config = loadConfig(syncConfig, Deno.env.toObject());
-const sql = getSql(config.SUPABASE_DB_URL);
+const sql = getSql(config);
 let peak = 0;
 const sample = () => (peak = Math.max(peak, Deno.memoryUsage().rss));
 const sampler = setInterval(sample, 10);

@@ -22,6 +22,8 @@ Deno.serve({
   },
 }, functionsRouter(env));
 
-if (env.SUPABASE_DB_URL) runNetWorker(getSql(env.SUPABASE_DB_URL), stop.signal);
+if (env.SUPABASE_DB_URL) {
+  runNetWorker(getSql({ SUPABASE_DB_URL: env.SUPABASE_DB_URL, DB_POOL_SIZE: 2 }), stop.signal);
+}
 Deno.addSignalListener("SIGINT", () => stop.abort());
 Deno.addSignalListener("SIGTERM", () => stop.abort());

@@ -7,7 +7,7 @@ import { closePools, getSql } from "../shared/db.ts";
 import { localEnv } from "../local/stack.ts";
 import { environmentSchema } from "../shared/environment.ts";
 import { runSync } from "../shared/sync/run.ts";
-import { SYNC_TABLES, type SyncTable } from "../shared/validation.ts";
+import { SYNC_TABLES, type SyncTable } from "../shared/sync/tables.ts";
 
 const { values } = parseArgs({
   args: Deno.args,
@@ -25,7 +25,7 @@ for (const t of tables ?? []) {
 }
 const env = await localEnv();
 const config = loadConfig(syncConfig, env);
-const sql = getSql(config.SUPABASE_DB_URL);
+const sql = getSql(config);
 const encoder = new TextEncoder();
 let current = "";
 try {

@@ -1,5 +1,7 @@
-// Who is calling: service callers (the bot, pg_cron) by shared key, members
-// by Auth0 access token.
+// Who is calling: service callers (the bot, operators, pg_cron) by shared
+// key, members by Auth0 access token. Each function declares which it takes
+// (see defineFunction in http.ts); an Authenticate turns a request into a
+// Caller or throws the 401 the contract names.
 import {
   createRemoteJWKSet,
   errors,
@@ -28,32 +30,62 @@ function constantTimeEqual(presented: Uint8Array, expected: Uint8Array): boolean
   return diff === 0;
 }
 
-/**
- * Accepts requests whose bearer key equals one of `keys`, comparing with
- * every key so that timing does not reveal which one matched.
- */
-export function serviceCallerCheck(keys: (string | undefined)[]) {
-  const expected = keys.filter((k): k is string => !!k).map((k) => encoder.encode(k));
-  return (req: Request) => {
-    const token = bearer(req);
-    if (token) {
-      const presented = encoder.encode(token);
-      let ok = false;
-      for (const key of expected) ok = constantTimeEqual(presented, key) || ok;
-      if (ok) return;
-    }
-    throw new HttpError(401, "unauthorized", "A valid service key is required");
-  };
+/** A service caller: operators and pg_cron hold the service role key, the Discord bot its own. */
+export interface ServiceCaller {
+  kind: "service";
+  role: "service_role" | "bot";
 }
 
-export const MEMBER_NUMBER_CLAIM = "https://mynatca.org/member_number";
-
+/** A member signed in on the Member Hub. */
 export interface Member {
+  kind: "member";
   /** Auth0 user id (`sub`). */
   userId: string;
   /** From the member-number claim; absent when the token carries none. */
   memberNumber?: string;
 }
+
+export type Caller = ServiceCaller | Member;
+export type Authenticate<C extends Caller = Caller> = (req: Request) => Promise<C>;
+
+export interface ServiceKey {
+  key: string | undefined;
+  role: ServiceCaller["role"];
+}
+
+/**
+ * Accepts requests whose bearer key equals one of `keys` (unset keys are
+ * skipped), comparing with every key so that timing does not reveal which
+ * one matched.
+ */
+export function serviceKeys(keys: ServiceKey[]): Authenticate<ServiceCaller> {
+  const expected = keys.filter((k) => !!k.key).map((k) => ({
+    bytes: encoder.encode(k.key),
+    role: k.role,
+  }));
+  return (req) => {
+    const token = bearer(req);
+    if (token) {
+      const presented = encoder.encode(token);
+      let match: ServiceCaller["role"] | undefined;
+      for (const key of expected) {
+        if (constantTimeEqual(presented, key.bytes)) match ??= key.role;
+      }
+      if (match) return Promise.resolve({ kind: "service", role: match });
+    }
+    return Promise.reject(new HttpError(401, "unauthorized", "A valid service key is required"));
+  };
+}
+
+/** Either kind of caller: a service key is tried first, anything else must be a member token. */
+export function serviceOrMember(
+  service: Authenticate<ServiceCaller>,
+  member: Authenticate<Member>,
+): Authenticate {
+  return (req) => service(req).catch(() => member(req));
+}
+
+export const MEMBER_NUMBER_CLAIM = "https://mynatca.org/member_number";
 
 export interface MemberVerifierOptions {
   domain: string;
@@ -69,7 +101,7 @@ class JwksUnavailable extends Error {}
  * keyed with a public key can pass), signature from the tenant's JWKS
  * (cached, refetched on an unknown `kid`), issuer, audience, exp and nbf.
  */
-export function memberVerifier(opts: MemberVerifierOptions) {
+export function auth0Members(opts: MemberVerifierOptions): Authenticate<Member> {
   const issuer = `https://${opts.domain}/`;
   const remote = createRemoteJWKSet(
     new URL(opts.jwksUrl ?? `${issuer}.well-known/jwks.json`),
@@ -86,7 +118,7 @@ export function memberVerifier(opts: MemberVerifierOptions) {
     }
   };
 
-  return async (req: Request): Promise<Member> => {
+  return async (req) => {
     const token = bearer(req);
     if (!token) throw invalidToken("A bearer access token is required");
     let payload: JWTPayload;
@@ -107,6 +139,7 @@ export function memberVerifier(opts: MemberVerifierOptions) {
     }
     const claim = payload[MEMBER_NUMBER_CLAIM];
     return {
+      kind: "member",
       userId: String(payload.sub),
       memberNumber: (typeof claim === "string" || typeof claim === "number") && String(claim).trim()
         ? String(claim).trim()

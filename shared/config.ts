@@ -1,6 +1,7 @@
 // Configuration: every variable the functions read, validated once per
-// isolate with zod. Names and defaults are the contract's.
+// isolate with zod. Names and defaults are documented in docs/operations.md.
 import { z } from "zod";
+import { LOG_LEVELS } from "./log.ts";
 
 export type EnvSource = Record<string, string | undefined>;
 
@@ -16,8 +17,16 @@ const required = z.string().trim().min(1);
 const ms = (fallback: number) => z.coerce.number().int().positive().default(fallback);
 const ratio = (fallback: number) => z.coerce.number().min(0).max(1).default(fallback);
 
-export const serviceConfig = z.object({
+/** What every function reads: its database and how much it logs. */
+const base = z.object({
   SUPABASE_DB_URL: required,
+  /** Postgres connections per function isolate. */
+  DB_POOL_SIZE: z.coerce.number().int().min(1).max(100).default(10),
+  /** Lines below this level are not written; `silent` writes none (tests). */
+  LOG_LEVEL: z.enum(LOG_LEVELS).default("info"),
+});
+
+export const serviceConfig = base.extend({
   SUPABASE_SERVICE_ROLE_KEY: required,
 });
 
@@ -27,8 +36,7 @@ export const createVerificationConfig = serviceConfig.extend({
   VERIFICATION_TTL_MINUTES: z.coerce.number().int().min(1).max(24 * 60).default(30),
 });
 
-export const completeVerificationConfig = z.object({
-  SUPABASE_DB_URL: required,
+export const completeVerificationConfig = base.extend({
   AUTH0_DOMAIN: required.regex(/^[A-Za-z0-9.-]+(:\d+)?$/, "a host name, without scheme"),
   AUTH0_AUDIENCE: required,
   AUTH0_JWKS_URL: z.url().optional(),
@@ -52,9 +60,7 @@ export const syncConfig = serviceConfig.extend({
   SYNC_ROWS_PER_INVOCATION: z.coerce.number().int().min(1).default(60_000),
 });
 
-export type ServiceConfig = z.infer<typeof serviceConfig>;
-export type CreateVerificationConfig = z.infer<typeof createVerificationConfig>;
-export type CompleteVerificationConfig = z.infer<typeof completeVerificationConfig>;
+export type DatabaseConfig = Pick<z.infer<typeof base>, "SUPABASE_DB_URL" | "DB_POOL_SIZE">;
 export type SyncConfig = z.infer<typeof syncConfig>;
 
 /** Parse `env` with `schema`; empty strings count as unset. */

@@ -2,6 +2,7 @@
 // Supabase's transaction pooler (no prepared statements), and the mapping of
 // driver faults to the contract's codes.
 import postgres from "postgres";
+import type { DatabaseConfig } from "./config.ts";
 import { HttpError, unavailable } from "./errors.ts";
 import { withRetry } from "./retry.ts";
 
@@ -10,12 +11,13 @@ export type TransactionSql = postgres.TransactionSql;
 
 const pools = new Map<string, Sql>();
 
-export function getSql(url: string): Sql {
+export function getSql(config: DatabaseConfig): Sql {
+  const url = config.SUPABASE_DB_URL;
   let sql = pools.get(url);
   if (!sql) {
     sql = postgres(url, {
       prepare: false,
-      max: Number(Deno.env.get("DB_POOL_SIZE") ?? 10),
+      max: config.DB_POOL_SIZE,
       idle_timeout: 20,
       connect_timeout: 10,
       onnotice: () => {},

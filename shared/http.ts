@@ -1,13 +1,16 @@
-// HTTP plumbing every function shares: the error shape, method and content
-// checks, a streaming body limit, CORS, a request id and one log line per
-// request. Entry points hand their logic to `defineFunction`.
-import { z } from "zod";
-import { ConfigError, type EnvSource } from "./config.ts";
-import { errorBody, HttpError } from "./errors.ts";
-import { log } from "./log.ts";
+// What every function shares: a function is a declaration of who may call it
+// (`auth`), what it accepts per method (`routes`, each a zod schema for the
+// JSON body or the query string) and what it does (`handle`). defineFunction
+// runs the steps in that order (the caller is authenticated before the body
+// is read) and adds the error shape, CORS, a request id and one log line per
+// request, so no handler can skip any of them.
+import type { z } from "zod";
+import type { Authenticate, Caller } from "./auth.ts";
+import { parseInput, readJson, readQuery } from "./body.ts";
+import { ConfigError, type EnvSource, loadConfig } from "./config.ts";
 import type { Environment } from "./environment.ts";
-
-export const MAX_BODY_BYTES = 16 * 1024;
+import { errorBody, HttpError } from "./errors.ts";
+import { log, type LogLevel, setLogLevel } from "./log.ts";
 
 const CORS_HEADERS = {
   "access-control-allow-origin": "*",
@@ -22,130 +25,117 @@ export function json(status: number, body: unknown, headers: HeadersInit = {}): 
   });
 }
 
-/**
- * Reads a JSON body of at most MAX_BODY_BYTES. The stream is cancelled as
- * soon as the limit is passed, so an oversized body is never held in memory.
- */
-export async function readJson(req: Request): Promise<unknown> {
-  const type = req.headers.get("content-type") ?? "";
-  if (!/^application\/json\s*(;|$)/i.test(type)) {
-    throw new HttpError(415, "unsupported_media_type", "Content-Type must be application/json");
-  }
-  const length = req.headers.get("content-length");
-  const declared = length === null ? undefined : Number(length);
-  if (declared !== undefined && declared > MAX_BODY_BYTES) throw tooLarge();
-  // A declared length is enforced by the HTTP server, so the body can be
-  // read in one go; only a chunked body needs counting as it streams.
-  const text = declared !== undefined ? await req.text() : await readCapped(req);
-  if (text.trim() === "") return {};
-  try {
-    return JSON.parse(text);
-  } catch {
-    throw new HttpError(400, "invalid_request", "Body is not valid JSON");
-  }
+/** Every input names its environment (the schemas default it to production). */
+type InputSchema = z.ZodType<{ environment: Environment }>;
+
+export interface Input<S extends InputSchema> {
+  from: "body" | "query";
+  schema: S;
 }
+export const body = <S extends InputSchema>(schema: S): Input<S> => ({ from: "body", schema });
+export const query = <S extends InputSchema>(schema: S): Input<S> => ({ from: "query", schema });
 
-async function readCapped(req: Request): Promise<string> {
-  const chunks: Uint8Array[] = [];
-  let size = 0;
-  if (req.body) {
-    const reader = req.body.getReader();
-    for (;;) {
-      const { done, value } = await reader.read();
-      if (done) break;
-      size += value.byteLength;
-      if (size > MAX_BODY_BYTES) {
-        await reader.cancel();
-        throw tooLarge();
-      }
-      chunks.push(value);
-    }
-  }
-  const bytes = new Uint8Array(size);
-  let offset = 0;
-  for (const chunk of chunks) {
-    bytes.set(chunk, offset);
-    offset += chunk.byteLength;
-  }
-  return new TextDecoder().decode(bytes);
-}
-
-const tooLarge = () =>
-  new HttpError(413, "payload_too_large", `Body exceeds ${MAX_BODY_BYTES} bytes`);
-
-/** Validates `data` with `schema`; failures list each bad field in `details`. */
-export function parseInput<S extends z.ZodType>(schema: S, data: unknown): z.infer<S> {
-  const parsed = schema.safeParse(data);
-  if (parsed.success) return parsed.data;
-  const fields: Record<string, string> = {};
-  for (const issue of parsed.error.issues) {
-    const key = issue.path.length ? issue.path.join(".") : "body";
-    if (issue.code === "unrecognized_keys") {
-      for (const k of issue.keys) fields[[...issue.path, k].join(".")] = "unknown field";
-    } else {
-      fields[key] ??= issue.message;
-    }
-  }
-  throw new HttpError(400, "invalid_request", "Request failed validation", { fields });
-}
-
-export interface RequestContext<C> {
+/** What a handler receives: everything checked already. */
+export interface Call<C, K extends Caller, I> {
   req: Request;
   config: C;
+  caller: K;
+  input: I;
+  environment: Environment;
   requestId: string;
-  /** Set by the handler once known, so the log line carries it. */
-  environment?: Environment;
 }
 
-export interface FunctionSpec<C> {
+export interface Route<C, K extends Caller, S extends InputSchema> {
+  input: Input<S>;
+  handle: (call: Call<C, K, z.output<S>>) => Promise<Response>;
+}
+
+type Method = "GET" | "POST";
+
+export interface FunctionSpec<
+  CS extends z.ZodType,
+  K extends Caller,
+  G extends InputSchema,
+  P extends InputSchema,
+> {
   name: string;
-  methods: readonly string[];
-  /** Validates configuration; throws ConfigError. Called once per handler. */
-  config: (env: EnvSource) => C;
-  handle: (ctx: RequestContext<C>) => Promise<Response>;
+  /** The function's variables; validated once, a failure answers 500 misconfigured. */
+  config: CS;
+  /** Who may call: built once from the configuration. */
+  auth: (config: z.output<CS>) => Authenticate<K>;
+  routes: { GET?: Route<z.output<CS>, K, G>; POST?: Route<z.output<CS>, K, P> };
 }
 
 export type Handler = (req: Request) => Promise<Response>;
 
+interface Ready<C, K extends Caller> {
+  config: C;
+  authenticate: Authenticate<K>;
+}
+
 /** Builds the request handler a function's index.ts passes to Deno.serve. */
-export function defineFunction<C>(spec: FunctionSpec<C>, env: EnvSource): Handler {
-  let config: C | undefined;
+export function defineFunction<
+  CS extends z.ZodType<{ LOG_LEVEL: LogLevel }>,
+  K extends Caller,
+  G extends InputSchema,
+  P extends InputSchema,
+>(spec: FunctionSpec<CS, K, G, P>, vars: EnvSource): Handler {
+  const routes = spec.routes as Partial<Record<Method, Route<z.output<CS>, K, InputSchema>>>;
+  const methods = Object.keys(routes);
+  let ready: Ready<z.output<CS>, K> | undefined;
   let configError: ConfigError | undefined;
   try {
-    config = spec.config(env);
+    const config = loadConfig(spec.config, vars);
+    setLogLevel(config.LOG_LEVEL);
+    ready = { config, authenticate: spec.auth(config) };
   } catch (err) {
     if (!(err instanceof ConfigError)) throw err;
     configError = err;
     log("error", "misconfigured", { function: spec.name, variables: err.variables.join(",") });
   }
-  const allow = [...spec.methods, "OPTIONS"].join(", ");
+
+  const run = async (req: Request, requestId: string, seen: { environment?: Environment }) => {
+    if (req.method === "OPTIONS") {
+      const allow = [...methods, "OPTIONS"].join(", ");
+      return new Response(null, {
+        status: 204,
+        headers: { "access-control-allow-methods": allow },
+      });
+    }
+    const route = routes[req.method as Method];
+    if (!route) throw new HttpError(405, "method_not_allowed", `Use ${methods.join(" or ")}`);
+    if (!ready) {
+      log("error", "misconfigured", {
+        function: spec.name,
+        request_id: requestId,
+        variables: configError!.variables.join(","),
+      });
+      throw new HttpError(500, "misconfigured", "The function is not configured");
+    }
+    const caller = await ready.authenticate(req);
+    const raw = route.input.from === "body" ? await readJson(req) : readQuery(req);
+    const input = parseInput(route.input.schema, raw);
+    seen.environment = input.environment;
+    return await route.handle({
+      req,
+      config: ready.config,
+      caller,
+      input,
+      environment: input.environment,
+      requestId,
+    });
+  };
 
   return async (req) => {
     const started = performance.now();
     const requestId = req.headers.get("x-request-id")?.slice(0, 64) || crypto.randomUUID();
-    const ctx = { req, config: config as C, requestId } as RequestContext<C>;
+    const seen: { environment?: Environment } = {};
     let res: Response;
     try {
-      if (req.method === "OPTIONS") {
-        res = new Response(null, {
-          status: 204,
-          headers: { "access-control-allow-methods": allow },
-        });
-      } else if (!spec.methods.includes(req.method)) {
-        throw new HttpError(405, "method_not_allowed", `Use ${spec.methods.join(" or ")}`);
-      } else if (configError) {
-        log("error", "misconfigured", {
-          function: spec.name,
-          request_id: requestId,
-          variables: configError.variables.join(","),
-        });
-        throw new HttpError(500, "misconfigured", "The function is not configured");
-      } else {
-        res = await spec.handle(ctx);
-      }
+      res = await run(req, requestId, seen);
     } catch (err) {
       res = errorResponse(err, spec.name, requestId);
-      if (res.status === 405) res.headers.set("allow", spec.methods.join(", "));
+      if (res.status === 405) res.headers.set("allow", methods.join(", "));
     }
     // Drain an unread body so the connection can be reused.
     if (req.body && !req.bodyUsed) await req.body.cancel().catch(() => {});
@@ -154,7 +144,7 @@ export function defineFunction<C>(spec: FunctionSpec<C>, env: EnvSource): Handle
     log(res.status >= 500 ? "error" : "info", "request", {
       function: spec.name,
       method: req.method,
-      environment: ctx.environment,
+      environment: seen.environment,
       status: res.status,
       duration_ms: Math.round(performance.now() - started),
       request_id: requestId,

@@ -34,6 +34,8 @@ export const baseEnv = (jwksUrl = "http://127.0.0.1:9/jwks.json"): EnvSource => 
   MYSQL_DB: Deno.env.get("TEST_MYSQL_DB") ?? "mynatca_members",
   MYSQL_SSL: "disable",
   SYNC_RETRY_DELAY: "50",
+  // npm test sets LOG_LEVEL=silent; the functions read it from their variables.
+  LOG_LEVEL: Deno.env.get("LOG_LEVEL"),
 });
 
 export interface Server {

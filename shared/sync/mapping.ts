@@ -1,7 +1,8 @@
-// The contract's mapping from legacy MySQL rows to Supabase rows, record by
-// record. A record that breaks a rule is rejected with a reason; the caller
+// The mapping from legacy MySQL rows to Supabase rows (docs/sync.md), record
+// by record. A record that breaks a rule is rejected with a reason; the caller
 // counts it and goes on.
 import { z } from "zod";
+import type { SourceRow } from "./source.ts";
 
 /** Trims and collapses inner runs of white space; empty becomes null. */
 export function cleanText(value: unknown): string | null {
@@ -91,10 +92,7 @@ function check<T>(schema: z.ZodType<T>, candidate: unknown): Mapped<T> {
   return { ok: false, reason: parsed.error.issues.map((i) => i.message).join("; ") };
 }
 
-// deno-lint-ignore no-explicit-any
-type Source = Record<string, any>;
-
-export const mapRegion = (r: Source) =>
+export const mapRegion = (r: SourceRow) =>
   check(regionSchema, {
     region_code: cleanCode(r.RegionCode),
     region_name: cleanText(r.RegionName),
@@ -102,7 +100,7 @@ export const mapRegion = (r: Source) =>
   });
 
 /** `r` carries the facility's region as RegionCode/RegionName (NULL when it points nowhere). */
-export const mapFacility = (r: Source) =>
+export const mapFacility = (r: SourceRow) =>
   check(facilitySchema, {
     facility_code: cleanCode(r.FacilityCode),
     facility_name: cleanText(r.FacilityName),
@@ -113,7 +111,7 @@ export const mapFacility = (r: Source) =>
   });
 
 /** `r` carries the member's facility, region and member type through the ids. */
-export function mapMember(r: Source): Mapped<MemberRow> {
+export function mapMember(r: SourceRow): Mapped<MemberRow> {
   const status = cleanText(r.Status)?.toLowerCase() ?? "inactive";
   return check(memberSchema, {
     member_number: cleanText(r.MemberNumber),
@@ -131,7 +129,7 @@ export function mapMember(r: Source): Mapped<MemberRow> {
 }
 
 /** `today` is `YYYY-MM-DD`: a position is active while EndDate is NULL or not in the past. */
-export function mapPosition(r: Source, today: string): Mapped<PositionRow> {
+export function mapPosition(r: SourceRow, today: string): Mapped<PositionRow> {
   const end = cleanDate(r.EndDate);
   return check(positionSchema, {
     source_id: r.PositionID,

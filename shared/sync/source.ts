@@ -2,7 +2,8 @@
 // the whole run, keyset pagination on each table's primary key.
 import mysql from "mysql2/promise";
 import type { SyncConfig } from "../config.ts";
-import type { SyncTable } from "../validation.ts";
+import type { SyncRetries } from "./retries.ts";
+import type { SyncTable } from "./tables.ts";
 
 export type SourceRow = Record<string, unknown>;
 
@@ -92,6 +93,35 @@ export async function openSource(config: SyncConfig): Promise<Source> {
       await conn.query("commit").catch(() => {});
       await conn.end().catch(() => conn.destroy());
     },
+  };
+}
+
+/**
+ * The run's source: every read is retried, and a connection that drops is
+ * reopened before the next attempt. The new connection has a new snapshot,
+ * so after a reconnect the run is consistent per page, not per run.
+ */
+export async function openRetryingSource(
+  config: SyncConfig,
+  retries: SyncRetries,
+): Promise<Source> {
+  let source = await retries.mysql(() => openSource(config));
+  const read = <T>(fn: (s: Source) => Promise<T>) =>
+    retries.mysql(async () => {
+      try {
+        return await fn(source);
+      } catch (err) {
+        if (isTransientMysqlError(err)) {
+          await source.close();
+          source = await openSource(config);
+        }
+        throw err;
+      }
+    });
+  return {
+    page: (table, afterId, limit) => read((s) => s.page(table, afterId, limit)),
+    keys: (table) => read((s) => s.keys(table)),
+    close: () => source.close(),
   };
 }
 

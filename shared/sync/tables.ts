@@ -1,7 +1,6 @@
 // What the sync writes, per table: its key, the columns it owns (and only
 // those: the platform-owned discord_*, auth0_user_id, verified_at and
 // last_auth0_sync are never listed), and how a vanished row is retired.
-import type { SyncTable } from "../validation.ts";
 import {
   cleanCode,
   cleanText,
@@ -15,7 +14,22 @@ import {
   type PositionRow,
   type RegionRow,
 } from "./mapping.ts";
+import type { Sql } from "../db.ts";
+import type { Rejection } from "./report.ts";
 import type { SourceRow } from "./source.ts";
+
+/** The order of a run: what a table refers to is synced before it. */
+export const SYNC_TABLES = ["regions", "facilities", "members", "positions"] as const;
+export type SyncTable = typeof SYNC_TABLES[number];
+
+/** `tables` in the order of a run. */
+export const inSyncOrder = (tables: readonly SyncTable[]): SyncTable[] =>
+  SYNC_TABLES.filter((t) => tables.includes(t));
+
+export interface Screened<R> {
+  rows: R[];
+  rejected: Rejection[];
+}
 
 export interface TableSpec<Row = Record<string, unknown>> {
   name: SyncTable;
@@ -31,6 +45,12 @@ export interface TableSpec<Row = Record<string, unknown>> {
   /** SQL predicate of a row that counts as active, and the update that retires it. */
   activeWhere: string;
   retireSet: string;
+  /** Rules only Postgres can check (a referenced row exists): the rows to keep, the rest rejected. */
+  screen?: (
+    sql: Sql,
+    schema: string,
+    rows: Row[],
+  ) => Promise<{ rows: Row[]; rejected: Rejection[] }>;
 }
 
 const region: TableSpec<RegionRow> = {
@@ -107,7 +127,38 @@ const position: TableSpec<PositionRow> = {
   normalizeKey: (k) => (typeof k === "number" ? k : null),
   activeWhere: "active",
   retireSet: "active = false",
+  screen: onlySyncedMembers,
 };
+
+/** A position whose member is not among the synced members is rejected. */
+async function onlySyncedMembers(
+  sql: Sql,
+  schema: string,
+  rows: PositionRow[],
+): Promise<Screened<PositionRow>> {
+  const numbers = [...new Set(rows.map((r) => r.member_number))];
+  const known = new Set<string>();
+  if (numbers.length) {
+    const found = await sql.unsafe(
+      `select m.member_number from json_array_elements_text($1::text::json) as k(v)
+       join "${schema}".members m on m.member_number = k.v`,
+      [JSON.stringify(numbers)],
+    );
+    for (const r of found) known.add(r.member_number as string);
+  }
+  const kept: PositionRow[] = [];
+  const rejected: Rejection[] = [];
+  for (const r of rows) {
+    if (known.has(r.member_number)) kept.push(r);
+    else {
+      rejected.push({
+        key: String(r.source_id),
+        reason: `member ${r.member_number} is not among the synced members`,
+      });
+    }
+  }
+  return { rows: kept, rejected };
+}
 
 export const TABLE_SPECS = {
   regions: region,

@@ -3,12 +3,8 @@
 // round trip and one parse however wide it is. Unchanged rows are skipped by
 // the ON CONFLICT ... WHERE, so their updated_at never moves.
 import { isTransientDbError, type Sql } from "../db.ts";
+import type { Rejection } from "./report.ts";
 import type { TableSpec } from "./tables.ts";
-
-export interface Rejection {
-  key: string;
-  reason: string;
-}
 
 export interface BatchResult {
   inserted: number;
@@ -102,21 +98,6 @@ export async function writeBatch(
       rejected: [...a.rejected, ...b.rejected],
     };
   }
-}
-
-/** Which of `memberNumbers` exist in the members table of `schema`. */
-export async function existingMembers(
-  sql: Sql,
-  schema: string,
-  memberNumbers: string[],
-): Promise<Set<string>> {
-  if (memberNumbers.length === 0) return new Set();
-  const rows = await sql.unsafe(
-    `select m.member_number from json_array_elements_text($1::text::json) as k(v)
-     join "${schema}".members m on m.member_number = k.v`,
-    [JSON.stringify(memberNumbers)],
-  );
-  return new Set(rows.map((r) => r.member_number as string));
 }
 
 export interface Retirement {

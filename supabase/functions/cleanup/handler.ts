@@ -1,89 +1,25 @@
 // POST /cleanup: nightly housekeeping of one environment. Safe to repeat.
-import { serviceCallerCheck } from "../../../shared/auth.ts";
-import { type EnvSource, loadConfig, serviceConfig } from "../../../shared/config.ts";
-import { dbCall, getSql, type Sql, table } from "../../../shared/db.ts";
-import { schemasFor } from "../../../shared/environment.ts";
-import { defineFunction, json, parseInput, readJson } from "../../../shared/http.ts";
-import { environmentOnlyBody } from "../../../shared/validation.ts";
+import { serviceKeys } from "../../../shared/auth.ts";
+import { type EnvSource, serviceConfig } from "../../../shared/config.ts";
+import { getSql } from "../../../shared/db.ts";
+import { body, defineFunction, json } from "../../../shared/http.ts";
+import { environmentOnly } from "../../../shared/requests.ts";
+import { runCleanup } from "./cleanup.ts";
 
-/** Rows touched per statement, so a large backlog never holds long locks. */
-export const CLEANUP_BATCH = 5000;
-export const LOG_RETENTION = "90 days";
-/** Pending and expired requests are deleted this long after expiry. */
-export const REQUEST_GRACE = "1 day";
-
-export function cleanupHandler(env: EnvSource = Deno.env.toObject()) {
+export function cleanupHandler(vars: EnvSource = Deno.env.toObject()) {
   return defineFunction({
     name: "cleanup",
-    methods: ["POST"],
-    config: (e) => {
-      const config = loadConfig(serviceConfig, e);
-      return { ...config, authorize: serviceCallerCheck([config.SUPABASE_SERVICE_ROLE_KEY]) };
+    config: serviceConfig,
+    auth: (config) =>
+      serviceKeys([{ key: config.SUPABASE_SERVICE_ROLE_KEY, role: "service_role" }]),
+    routes: {
+      POST: {
+        input: body(environmentOnly),
+        async handle({ config, environment }) {
+          const counts = await runCleanup(getSql(config), environment);
+          return json(200, { environment, ...counts });
+        },
+      },
     },
-    async handle(ctx) {
-      await ctx.config.authorize(ctx.req);
-      const body = parseInput(environmentOnlyBody, await readJson(ctx.req));
-      ctx.environment = body.environment;
-      const counts = await runCleanup(getSql(ctx.config.SUPABASE_DB_URL), body.environment);
-      return json(200, { environment: body.environment, ...counts });
-    },
-  }, env);
-}
-
-export async function runCleanup(sql: Sql, environment: "production" | "development") {
-  const { shared, discord } = schemasFor(environment);
-  const requests = table(sql, discord, "verification_requests");
-  const syncLogs = table(sql, shared, "sync_logs");
-  const validationLogs = table(sql, discord, "validation_logs");
-  const summaries = table(sql, discord, "validation_summaries");
-
-  // Completed and failed requests are the audit trail and are kept.
-  const expired = await inBatches((limit) =>
-    sql`update ${requests} set status = 'expired'
-        where id in (select id from ${requests}
-                     where status = 'pending' and expires_at <= now() limit ${limit})`
-  );
-  const deletedRequests = await inBatches((limit) =>
-    sql`delete from ${requests}
-        where id in (select id from ${requests}
-                     where status in ('pending', 'expired')
-                       and expires_at < now() - ${REQUEST_GRACE}::interval limit ${limit})`
-  );
-  const deletedSyncLogs = await inBatches((limit) =>
-    sql`delete from ${syncLogs}
-        where id in (select id from ${syncLogs}
-                     where created_at < now() - ${LOG_RETENTION}::interval limit ${limit})`
-  );
-  const deletedValidationLogs = await inBatches((limit) =>
-    sql`delete from ${validationLogs}
-        where id in (select id from ${validationLogs}
-                     where created_at < now() - ${LOG_RETENTION}::interval limit ${limit})`
-  );
-  const deletedSummaries = await inBatches((limit) =>
-    sql`delete from ${summaries}
-        where run_id in (select s.run_id from ${summaries} s
-                         where s.started_at < now() - ${LOG_RETENTION}::interval
-                           and not exists (select 1 from ${validationLogs} l
-                                           where l.run_id = s.run_id)
-                         limit ${limit})`
-  );
-  return {
-    expired_requests: expired,
-    deleted_requests: deletedRequests,
-    deleted_sync_logs: deletedSyncLogs,
-    deleted_validation_logs: deletedValidationLogs,
-    deleted_validation_summaries: deletedSummaries,
-  };
-}
-
-/** Repeats `statement` (each its own transaction) until a batch comes back short. */
-async function inBatches(
-  statement: (limit: number) => Promise<{ count: number }>,
-): Promise<number> {
-  let total = 0;
-  for (;;) {
-    const { count } = await dbCall(() => statement(CLEANUP_BATCH));
-    total += count;
-    if (count < CLEANUP_BATCH) return total;
-  }
+  }, vars);
 }

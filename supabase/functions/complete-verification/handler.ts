@@ -1,12 +1,12 @@
 // POST /complete-verification: a member, signed in through Auth0 on the
 // Member Hub, links the Discord account of a verification request.
-import { memberVerifier } from "../../../shared/auth.ts";
-import { completeVerificationConfig, type EnvSource, loadConfig } from "../../../shared/config.ts";
+import { auth0Members } from "../../../shared/auth.ts";
+import { completeVerificationConfig, type EnvSource } from "../../../shared/config.ts";
 import { dbCall, getSql, isUniqueViolation } from "../../../shared/db.ts";
 import { schemasFor } from "../../../shared/environment.ts";
 import { HttpError } from "../../../shared/errors.ts";
-import { defineFunction, json, parseInput, readJson } from "../../../shared/http.ts";
-import { completeVerificationBody } from "../../../shared/validation.ts";
+import { body, defineFunction, json } from "../../../shared/http.ts";
+import { completeVerificationBody } from "../../../shared/requests.ts";
 
 interface Outcome {
   outcome:
@@ -34,49 +34,47 @@ const REFUSALS: Record<Exclude<Outcome["outcome"], "completed">, () => HttpError
   discord_already_linked: discordAlreadyLinked,
 };
 
-export function completeVerificationHandler(env: EnvSource = Deno.env.toObject()) {
+export function completeVerificationHandler(vars: EnvSource = Deno.env.toObject()) {
   return defineFunction({
     name: "complete-verification",
-    methods: ["POST"],
-    config: (e) => {
-      const config = loadConfig(completeVerificationConfig, e);
-      const authenticate = memberVerifier({
+    config: completeVerificationConfig,
+    auth: (config) =>
+      auth0Members({
         domain: config.AUTH0_DOMAIN,
         audience: config.AUTH0_AUDIENCE,
         jwksUrl: config.AUTH0_JWKS_URL,
-      });
-      return { ...config, authenticate };
+      }),
+    routes: {
+      POST: {
+        input: body(completeVerificationBody),
+        async handle({ config, caller: member, input, environment }) {
+          const { discord } = schemasFor(environment);
+          const sql = getSql(config);
+          // The checks and the link (request, member and audit row, in one
+          // transaction with the request row locked) live in
+          // private.<schema>_complete_verification
+          // (supabase/migrations/20261125000600_complete_verification.sql).
+          const [result] = await dbCall(() =>
+            sql<Outcome[]>`
+              select outcome, discord_id, discord_username, member_number, completed_at
+              from ${sql(`private.${discord}_complete_verification`)}(
+                ${input.verification_id}, ${member.memberNumber ?? null}, ${member.userId})`
+          ).catch((err) => {
+            // Another member won a race for the same Discord account.
+            if (isUniqueViolation(err, "members_discord_id_key")) throw discordAlreadyLinked();
+            throw err;
+          });
+          if (result.outcome !== "completed") throw REFUSALS[result.outcome]();
+          return json(200, {
+            status: "completed",
+            verification_id: input.verification_id,
+            member_number: result.member_number,
+            discord_id: result.discord_id,
+            discord_username: result.discord_username,
+            verified_at: result.completed_at?.toISOString() ?? null,
+          });
+        },
+      },
     },
-    async handle(ctx) {
-      const member = await ctx.config.authenticate(ctx.req);
-      const body = parseInput(completeVerificationBody, await readJson(ctx.req));
-      ctx.environment = body.environment;
-      const { discord } = schemasFor(body.environment);
-      const sql = getSql(ctx.config.SUPABASE_DB_URL);
-
-      // The checks and the link (request, member and audit row, in one
-      // transaction with the request row locked) live in
-      // private.<schema>_complete_verification, in
-      // supabase/migrations/20261125000600_complete_verification.sql.
-      const [result] = await dbCall(() =>
-        sql<Outcome[]>`
-          select outcome, discord_id, discord_username, member_number, completed_at
-          from ${sql(`private.${discord}_complete_verification`)}(
-            ${body.verification_id}, ${member.memberNumber ?? null}, ${member.userId})`
-      ).catch((err) => {
-        // Another member won a race for the same Discord account.
-        if (isUniqueViolation(err, "members_discord_id_key")) throw discordAlreadyLinked();
-        throw err;
-      });
-      if (result.outcome !== "completed") throw REFUSALS[result.outcome]();
-      return json(200, {
-        status: "completed",
-        verification_id: body.verification_id,
-        member_number: result.member_number,
-        discord_id: result.discord_id,
-        discord_username: result.discord_username,
-        verified_at: result.completed_at?.toISOString() ?? null,
-      });
-    },
-  }, env);
+  }, vars);
 }

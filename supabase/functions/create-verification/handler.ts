@@ -1,11 +1,11 @@
 // POST /create-verification: the Discord bot asks for a link for one account.
-import { serviceCallerCheck } from "../../../shared/auth.ts";
-import { createVerificationConfig, type EnvSource, loadConfig } from "../../../shared/config.ts";
+import { serviceKeys } from "../../../shared/auth.ts";
+import { createVerificationConfig, type EnvSource } from "../../../shared/config.ts";
 import { dbCall, getSql } from "../../../shared/db.ts";
 import { schemasFor } from "../../../shared/environment.ts";
 import { HttpError } from "../../../shared/errors.ts";
-import { defineFunction, json, parseInput, readJson } from "../../../shared/http.ts";
-import { createVerificationBody } from "../../../shared/validation.ts";
+import { body, defineFunction, json } from "../../../shared/http.ts";
+import { createVerificationBody } from "../../../shared/requests.ts";
 
 interface Row {
   linked: boolean;
@@ -14,42 +14,44 @@ interface Row {
   created: boolean | null;
 }
 
-export function createVerificationHandler(env: EnvSource = Deno.env.toObject()) {
+export function createVerificationHandler(vars: EnvSource = Deno.env.toObject()) {
   return defineFunction({
     name: "create-verification",
-    methods: ["POST"],
-    config: (e) => {
-      const config = loadConfig(createVerificationConfig, e);
-      const keys = [config.SUPABASE_SERVICE_ROLE_KEY, config.DISCORD_BOT_API_KEY];
-      return { ...config, authorize: serviceCallerCheck(keys) };
+    config: createVerificationConfig,
+    auth: (config) =>
+      serviceKeys([
+        { key: config.SUPABASE_SERVICE_ROLE_KEY, role: "service_role" },
+        { key: config.DISCORD_BOT_API_KEY, role: "bot" },
+      ]),
+    routes: {
+      POST: {
+        input: body(createVerificationBody),
+        async handle({ config, input, environment }) {
+          const { discord } = schemasFor(environment);
+          const sql = getSql(config);
+          // The rules (linked account, one pending request per account,
+          // expiry of a stale one) live in private.<schema>_create_verification
+          // (supabase/migrations/20261125000500_create_verification.sql).
+          const [row] = await dbCall(() =>
+            sql<Row[]>`
+              select linked, id, expires_at, created
+              from ${sql(`private.${discord}_create_verification`)}(
+                ${input.discord_id}, ${input.discord_username},
+                ${config.VERIFICATION_TTL_MINUTES})`
+          );
+          if (row.linked) {
+            throw new HttpError(409, "already_verified", "This Discord account is already linked");
+          }
+          return json(row.created ? 201 : 200, {
+            verification_id: row.id,
+            verification_url: verificationUrl(config.VERIFICATION_URL_BASE, row.id!),
+            expires_at: row.expires_at!.toISOString(),
+            status: "pending",
+          });
+        },
+      },
     },
-    async handle(ctx) {
-      const { config } = ctx;
-      await config.authorize(ctx.req);
-      const body = parseInput(createVerificationBody, await readJson(ctx.req));
-      ctx.environment = body.environment;
-      const { discord } = schemasFor(body.environment);
-      const sql = getSql(config.SUPABASE_DB_URL);
-      // The rules (linked account, one pending request per account, expiry
-      // of a stale one) live in private.<schema>_create_verification, in
-      // supabase/migrations/20261125000500_create_verification.sql.
-      const [row] = await dbCall(() =>
-        sql<Row[]>`
-          select linked, id, expires_at, created
-          from ${sql(`private.${discord}_create_verification`)}(
-            ${body.discord_id}, ${body.discord_username}, ${config.VERIFICATION_TTL_MINUTES})`
-      );
-      if (row.linked) {
-        throw new HttpError(409, "already_verified", "This Discord account is already linked");
-      }
-      return json(row.created ? 201 : 200, {
-        verification_id: row.id,
-        verification_url: verificationUrl(config.VERIFICATION_URL_BASE, row.id!),
-        expires_at: row.expires_at!.toISOString(),
-        status: "pending",
-      });
-    },
-  }, env);
+  }, vars);
 }
 
 function verificationUrl(base: string, id: string): string {

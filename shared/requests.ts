@@ -1,6 +1,7 @@
-// The body of every function, as zod schemas. Unknown fields are rejected.
+// What each function accepts, as zod schemas. Unknown fields are rejected.
 import { z } from "zod";
 import { environmentSchema } from "./environment.ts";
+import { SYNC_TABLES } from "./sync/tables.ts";
 
 /** Every body may carry the environment; absent means production. */
 const withEnvironment = <T extends z.ZodRawShape>(shape: T) =>
@@ -17,14 +18,10 @@ export const completeVerificationBody = withEnvironment({
   verification_id: z.uuid("must be a UUID"),
 });
 
-export const SYNC_TABLES = ["regions", "facilities", "members", "positions"] as const;
-export type SyncTable = typeof SYNC_TABLES[number];
-
 export const syncBody = withEnvironment({
   tables: z.array(z.enum(SYNC_TABLES)).min(1).max(4).optional(),
   dry_run: z.boolean().default(false),
 });
 
-export const environmentOnlyBody = withEnvironment({});
-
-export const healthQuery = z.strictObject({ environment: environmentSchema });
+/** cleanup's body and GET /sync's query string: just the environment. */
+export const environmentOnly = withEnvironment({});

@@ -1,0 +1,53 @@
+// What a run reports: per-table counts, the run's status, and rejected records.
+
+export interface TableReport {
+  processed: number;
+  inserted: number;
+  updated: number;
+  unchanged: number;
+  deactivated: number;
+  failed: number;
+  duration_ms: number;
+}
+
+export interface SyncReport {
+  sync_id: string;
+  status: "completed" | "partial" | "failed";
+  duration_ms: number;
+  dry_run: boolean;
+  resumed: boolean;
+  tables: Partial<Record<string, TableReport>>;
+}
+
+/** A source record that was not written, and why. */
+export interface Rejection {
+  key: string;
+  reason: string;
+}
+
+/** How many rejected records a sync_logs row describes; the total is always kept. */
+export const MAX_LOGGED_REJECTIONS = 100;
+
+export const emptyCounts = (): TableReport => ({
+  processed: 0,
+  inserted: 0,
+  updated: 0,
+  unchanged: 0,
+  deactivated: 0,
+  failed: 0,
+  duration_ms: 0,
+});
+
+/** The run's counts summed over its tables, as sync_logs columns. */
+export function totals(report: SyncReport) {
+  const sum = (k: keyof TableReport) =>
+    Object.values(report.tables).reduce((n, t) => n + (t?.[k] ?? 0), 0);
+  return {
+    records_processed: sum("processed"),
+    records_inserted: sum("inserted"),
+    records_updated: sum("updated"),
+    records_unchanged: sum("unchanged"),
+    records_deactivated: sum("deactivated"),
+    records_failed: sum("failed"),
+  };
+}

@@ -1,0 +1,37 @@
+// The sync's retry policy (SYNC_RETRY_COUNT attempts, exponential backoff
+// from SYNC_RETRY_DELAY with full jitter, never past the run's deadline).
+// It differs from dbCall's on purpose: a request handler retries a few
+// quick times and answers 503, a sync run can afford to wait longer for
+// Postgres or MySQL to come back.
+import type { SyncConfig } from "../config.ts";
+import { isTransientDbError } from "../db.ts";
+import { log } from "../log.ts";
+import { withRetry } from "../retry.ts";
+import { isTransientMysqlError } from "./source.ts";
+
+export interface SyncRetries {
+  /** A Postgres step of the run. */
+  postgres<T>(fn: () => Promise<T>): Promise<T>;
+  /** A MySQL step of the run. */
+  mysql<T>(fn: () => Promise<T>): Promise<T>;
+}
+
+export function syncRetries(config: SyncConfig, deadline: number): SyncRetries {
+  const retry = <T>(fn: () => Promise<T>, isTransient: (e: unknown) => boolean) =>
+    withRetry(fn, {
+      retries: config.SYNC_RETRY_COUNT,
+      baseDelayMs: config.SYNC_RETRY_DELAY,
+      isTransient,
+      deadline,
+      onRetry: (err, attempt, delay) =>
+        log("warn", "sync_retry", {
+          attempt,
+          delay_ms: delay,
+          code: (err as { code?: string })?.code,
+        }),
+    });
+  return {
+    postgres: (fn) => retry(fn, isTransientDbError),
+    mysql: (fn) => retry(fn, isTransientMysqlError),
+  };
+}

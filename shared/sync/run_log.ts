@@ -1,0 +1,81 @@
+// The run's rows in sync_logs: a sync_start, one row per table, and a
+// sync_complete or sync_error that closes the run (table_name null). A dry
+// run writes none of them.
+import type { Sql } from "../db.ts";
+import {
+  MAX_LOGGED_REJECTIONS,
+  type Rejection,
+  type SyncReport,
+  type TableReport,
+  totals,
+} from "./report.ts";
+import type { SyncRetries } from "./retries.ts";
+
+export class RunLog {
+  constructor(
+    private readonly sql: Sql,
+    private readonly schema: string,
+    private readonly syncId: string,
+    private readonly dryRun: boolean,
+    private readonly retries: SyncRetries,
+  ) {}
+
+  started() {
+    return this.write({ operation: "sync_start", status: this.dryRun ? "dry_run" : "started" });
+  }
+
+  /** A table's outcome; `refused` says why its retirement was refused. */
+  table(
+    table: string,
+    counts: TableReport,
+    outcome: { stopped: boolean; refused?: string; rejected: Rejection[] },
+  ) {
+    const { stopped, refused, rejected } = outcome;
+    return this.write({
+      table_name: table,
+      operation: refused ? "sync_error" : "sync_complete",
+      status: stopped ? "partial" : refused ? "deactivation_refused" : "completed",
+      records_processed: counts.processed,
+      records_inserted: counts.inserted,
+      records_updated: counts.updated,
+      records_unchanged: counts.unchanged,
+      records_deactivated: counts.deactivated,
+      records_failed: counts.failed,
+      duration_ms: counts.duration_ms,
+      error_details: rejected.length || refused
+        ? {
+          ...(refused ? { deactivation_refused: refused } : {}),
+          rejected: rejected.slice(0, MAX_LOGGED_REJECTIONS),
+          rejected_total: rejected.length,
+        }
+        : null,
+    });
+  }
+
+  /** The run failed: `reason` is for operators, `code` the fault's code (never a secret). */
+  failed(durationMs: number, reason: string, code: string) {
+    return this.write({
+      operation: "sync_error",
+      status: "failed",
+      duration_ms: durationMs,
+      error_details: { reason, code },
+    });
+  }
+
+  completed(report: SyncReport) {
+    return this.write({
+      operation: "sync_complete",
+      status: report.status,
+      duration_ms: report.duration_ms,
+      ...totals(report),
+    });
+  }
+
+  private async write(row: Record<string, unknown>): Promise<void> {
+    if (this.dryRun) return;
+    const { sql, schema, syncId } = this;
+    await this.retries.postgres(() =>
+      sql`insert into ${sql(schema)}.sync_logs ${sql({ sync_id: syncId, ...row })}`
+    );
+  }
+}

@@ -1,0 +1,68 @@
+// Cleanup's rules: expire stale requests, delete what is past its grace or
+// retention, in batches so a large backlog never holds long locks.
+import { dbCall, type Sql, table } from "../../../shared/db.ts";
+import { type Environment, schemasFor } from "../../../shared/environment.ts";
+
+/** Rows touched per statement, so a large backlog never holds long locks. */
+export const CLEANUP_BATCH = 5000;
+export const LOG_RETENTION = "90 days";
+/** Pending and expired requests are deleted this long after expiry. */
+export const REQUEST_GRACE = "1 day";
+
+export async function runCleanup(sql: Sql, environment: Environment) {
+  const { shared, discord } = schemasFor(environment);
+  const requests = table(sql, discord, "verification_requests");
+  const syncLogs = table(sql, shared, "sync_logs");
+  const validationLogs = table(sql, discord, "validation_logs");
+  const summaries = table(sql, discord, "validation_summaries");
+
+  // Completed and failed requests are the audit trail and are kept.
+  const expired = await inBatches((limit) =>
+    sql`update ${requests} set status = 'expired'
+        where id in (select id from ${requests}
+                     where status = 'pending' and expires_at <= now() limit ${limit})`
+  );
+  const deletedRequests = await inBatches((limit) =>
+    sql`delete from ${requests}
+        where id in (select id from ${requests}
+                     where status in ('pending', 'expired')
+                       and expires_at < now() - ${REQUEST_GRACE}::interval limit ${limit})`
+  );
+  const deletedSyncLogs = await inBatches((limit) =>
+    sql`delete from ${syncLogs}
+        where id in (select id from ${syncLogs}
+                     where created_at < now() - ${LOG_RETENTION}::interval limit ${limit})`
+  );
+  const deletedValidationLogs = await inBatches((limit) =>
+    sql`delete from ${validationLogs}
+        where id in (select id from ${validationLogs}
+                     where created_at < now() - ${LOG_RETENTION}::interval limit ${limit})`
+  );
+  const deletedSummaries = await inBatches((limit) =>
+    sql`delete from ${summaries}
+        where run_id in (select s.run_id from ${summaries} s
+                         where s.started_at < now() - ${LOG_RETENTION}::interval
+                           and not exists (select 1 from ${validationLogs} l
+                                           where l.run_id = s.run_id)
+                         limit ${limit})`
+  );
+  return {
+    expired_requests: expired,
+    deleted_requests: deletedRequests,
+    deleted_sync_logs: deletedSyncLogs,
+    deleted_validation_logs: deletedValidationLogs,
+    deleted_validation_summaries: deletedSummaries,
+  };
+}
+
+/** Repeats `statement` (each its own transaction) until a batch comes back short. */
+async function inBatches(
+  statement: (limit: number) => Promise<{ count: number }>,
+): Promise<number> {
+  let total = 0;
+  for (;;) {
+    const { count } = await dbCall(() => statement(CLEANUP_BATCH));
+    total += count;
+    if (count < CLEANUP_BATCH) return total;
+  }
+}
