@@ -1,5 +1,5 @@
-// Deterministic demo data for the legacy MySQL database, with the quirks the
-// contract lists: stray spaces and mixed case, NULL/empty/invalid emails,
+// Deterministic demo data for the legacy MySQL database, with the quirks of
+// the real data (local/mysql-source.sql lists them): stray spaces and mixed case, NULL/empty/invalid emails,
 // mixed-case and empty statuses, zero dates, ids that point nowhere.
 import mysql from "mysql2/promise";
 import { STACK_MY_PORT } from "./stack.ts";
@@ -154,7 +154,7 @@ export async function mysqlConnect(database: string, port = STACK_MY_PORT) {
   });
 }
 
-/** (Re)creates `database` with exactly the contract's tables. */
+/** (Re)creates `database` with exactly the legacy tables (local/mysql-source.sql). */
 export async function recreateSourceDatabase(database: string, port = STACK_MY_PORT) {
   const admin = await mysqlConnect("mysql", port);
   try {

@@ -175,13 +175,17 @@ migrate() {
     cat "$LOGS/migrate.log" >&2; exit 1; }
 }
 
-up() {
+servers_up() {
   install_missing
   mkdir -p "$RUN" "$LOGS"
   [ "$(id -u)" = 0 ] && chown postgres: "$RUN" "$LOGS" 2>/dev/null || true
   chmod 1777 "$RUN" "$LOGS" 2>/dev/null || true
   pg_up
   my_up
+}
+
+up() {
+  servers_up
   my_schema
   platform
   migrate
@@ -212,7 +216,9 @@ status() {
 # Recreate the Postgres database from the platform layer and migrations; the
 # legacy MySQL database is emptied too so demo data can be reloaded.
 reset() {
-  up
+  # Only the servers: the database about to be dropped may hold a migration
+  # history that the current migrations no longer match.
+  servers_up
   PGPASSWORD=postgres psql -q -v ON_ERROR_STOP=1 "postgresql://postgres:postgres@127.0.0.1:$PG_PORT/template1" <<'SQL' >/dev/null
 select pg_terminate_backend(pid) from pg_stat_activity where datname = 'postgres' and pid <> pg_backend_pid();
 drop database if exists postgres with (force);

@@ -1,7 +1,7 @@
 // Who is calling: service callers (the bot, operators, pg_cron) by shared
 // key, members by Auth0 access token. Each function declares which it takes
 // (see defineFunction in http.ts); an Authenticate turns a request into a
-// Caller or throws the 401 the contract names.
+// Caller or throws the 401 of docs/api.md.
 import {
   createRemoteJWKSet,
   errors,
@@ -76,6 +76,10 @@ export function serviceKeys(keys: ServiceKey[]): Authenticate<ServiceCaller> {
     return Promise.reject(new HttpError(401, "unauthorized", "A valid service key is required"));
   };
 }
+
+/** Operators and pg_cron only: the service role key. */
+export const serviceRoleOnly = (config: { SUPABASE_SERVICE_ROLE_KEY: string }) =>
+  serviceKeys([{ key: config.SUPABASE_SERVICE_ROLE_KEY, role: "service_role" }]);
 
 /** Either kind of caller: a service key is tried first, anything else must be a member token. */
 export function serviceOrMember(

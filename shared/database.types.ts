@@ -7,42 +7,42 @@ export type Database = {
           Tables: {
             "facilities": {
                   Row: {
-                    "active": boolean,"created_at": string,"facility_code": string,"facility_name": string,"facility_type": string | null,"member_count": number,"region_code": string | null,"region_name": string | null,"updated_at": string
+                    "active": boolean,"created_at": string,"facility_code": string,"facility_name": string,"facility_type": string | null,"id": number,"member_count": number,"region_code": string | null,"region_name": string | null,"updated_at": string
                   }
                   ComputedFields: never
                   Insert: {
-                    "active"?: boolean,"created_at"?: string,"facility_code": string,"facility_name": string,"facility_type"?: string | null,"member_count"?: number,"region_code"?: string | null,"region_name"?: string | null,"updated_at"?: string
+                    "active"?: boolean,"created_at"?: string,"facility_code": string,"facility_name": string,"facility_type"?: string | null,"id"?: never,"member_count"?: number,"region_code"?: string | null,"region_name"?: string | null,"updated_at"?: string
                   }
                   Update: {
-                    "active"?: boolean,"created_at"?: string,"facility_code"?: string,"facility_name"?: string,"facility_type"?: string | null,"member_count"?: number,"region_code"?: string | null,"region_name"?: string | null,"updated_at"?: string
+                    "active"?: boolean,"created_at"?: string,"facility_code"?: string,"facility_name"?: string,"facility_type"?: string | null,"id"?: never,"member_count"?: number,"region_code"?: string | null,"region_name"?: string | null,"updated_at"?: string
                   }
                   Relationships: [
                     
                   ]
                 },"members": {
                   Row: {
-                    "auth0_user_id": string | null,"created_at": string,"discord_id": string | null,"discord_username": string | null,"discord_verified": boolean,"email": string | null,"facility_code": string | null,"facility_name": string | null,"first_name": string,"last_auth0_sync": string | null,"last_name": string,"member_number": string,"member_type": string | null,"member_type_id": number | null,"region_code": string | null,"region_name": string | null,"status": string,"updated_at": string,"verified_at": string | null
+                    "auth0_user_id": string | null,"created_at": string,"discord_id": string | null,"discord_username": string | null,"discord_verified": boolean,"email": string | null,"facility_code": string | null,"facility_name": string | null,"first_name": string,"id": number,"last_auth0_sync": string | null,"last_name": string,"last_sync": string | null,"member_number": string,"member_type": string | null,"member_type_id": number | null,"region_code": string | null,"region_name": string | null,"status": string,"updated_at": string,"verified_at": string | null
                   }
                   ComputedFields: never
                   Insert: {
-                    "auth0_user_id"?: string | null,"created_at"?: string,"discord_id"?: string | null,"discord_username"?: string | null,"discord_verified"?: boolean,"email"?: string | null,"facility_code"?: string | null,"facility_name"?: string | null,"first_name": string,"last_auth0_sync"?: string | null,"last_name": string,"member_number": string,"member_type"?: string | null,"member_type_id"?: number | null,"region_code"?: string | null,"region_name"?: string | null,"status"?: string,"updated_at"?: string,"verified_at"?: string | null
+                    "auth0_user_id"?: string | null,"created_at"?: string,"discord_id"?: string | null,"discord_username"?: string | null,"discord_verified"?: boolean,"email"?: string | null,"facility_code"?: string | null,"facility_name"?: string | null,"first_name": string,"id"?: never,"last_auth0_sync"?: string | null,"last_name": string,"last_sync"?: string | null,"member_number": string,"member_type"?: string | null,"member_type_id"?: number | null,"region_code"?: string | null,"region_name"?: string | null,"status"?: string,"updated_at"?: string,"verified_at"?: string | null
                   }
                   Update: {
-                    "auth0_user_id"?: string | null,"created_at"?: string,"discord_id"?: string | null,"discord_username"?: string | null,"discord_verified"?: boolean,"email"?: string | null,"facility_code"?: string | null,"facility_name"?: string | null,"first_name"?: string,"last_auth0_sync"?: string | null,"last_name"?: string,"member_number"?: string,"member_type"?: string | null,"member_type_id"?: number | null,"region_code"?: string | null,"region_name"?: string | null,"status"?: string,"updated_at"?: string,"verified_at"?: string | null
+                    "auth0_user_id"?: string | null,"created_at"?: string,"discord_id"?: string | null,"discord_username"?: string | null,"discord_verified"?: boolean,"email"?: string | null,"facility_code"?: string | null,"facility_name"?: string | null,"first_name"?: string,"id"?: never,"last_auth0_sync"?: string | null,"last_name"?: string,"last_sync"?: string | null,"member_number"?: string,"member_type"?: string | null,"member_type_id"?: number | null,"region_code"?: string | null,"region_name"?: string | null,"status"?: string,"updated_at"?: string,"verified_at"?: string | null
                   }
                   Relationships: [
                     
                   ]
                 },"positions": {
                   Row: {
-                    "active": boolean,"created_at": string,"end_date": string | null,"facility_code": string | null,"id": number,"member_number": string,"position_type": string,"source_id": number,"start_date": string | null,"title": string | null,"updated_at": string
+                    "active": boolean,"created_at": string,"end_date": string | null,"facility_code": string | null,"facility_name": string | null,"id": number,"member_number": string,"position_title": string | null,"position_type": string,"source_id": number,"start_date": string | null,"updated_at": string
                   }
                   ComputedFields: never
                   Insert: {
-                    "active"?: boolean,"created_at"?: string,"end_date"?: string | null,"facility_code"?: string | null,"id"?: never,"member_number": string,"position_type": string,"source_id": number,"start_date"?: string | null,"title"?: string | null,"updated_at"?: string
+                    "active"?: boolean,"created_at"?: string,"end_date"?: string | null,"facility_code"?: string | null,"facility_name"?: string | null,"id"?: never,"member_number": string,"position_title"?: string | null,"position_type": string,"source_id": number,"start_date"?: string | null,"updated_at"?: string
                   }
                   Update: {
-                    "active"?: boolean,"created_at"?: string,"end_date"?: string | null,"facility_code"?: string | null,"id"?: never,"member_number"?: string,"position_type"?: string,"source_id"?: number,"start_date"?: string | null,"title"?: string | null,"updated_at"?: string
+                    "active"?: boolean,"created_at"?: string,"end_date"?: string | null,"facility_code"?: string | null,"facility_name"?: string | null,"id"?: never,"member_number"?: string,"position_title"?: string | null,"position_type"?: string,"source_id"?: number,"start_date"?: string | null,"updated_at"?: string
                   }
                   Relationships: [
                     {
@@ -55,14 +55,14 @@ isOneToOne: false
                   ]
                 },"regions": {
                   Row: {
-                    "active": boolean,"created_at": string,"facility_count": number,"member_count": number,"region_code": string,"region_name": string,"updated_at": string
+                    "active": boolean,"created_at": string,"facility_count": number,"id": number,"member_count": number,"region_code": string,"region_name": string,"updated_at": string
                   }
                   ComputedFields: never
                   Insert: {
-                    "active"?: boolean,"created_at"?: string,"facility_count"?: number,"member_count"?: number,"region_code": string,"region_name": string,"updated_at"?: string
+                    "active"?: boolean,"created_at"?: string,"facility_count"?: number,"id"?: never,"member_count"?: number,"region_code": string,"region_name": string,"updated_at"?: string
                   }
                   Update: {
-                    "active"?: boolean,"created_at"?: string,"facility_count"?: number,"member_count"?: number,"region_code"?: string,"region_name"?: string,"updated_at"?: string
+                    "active"?: boolean,"created_at"?: string,"facility_count"?: number,"id"?: never,"member_count"?: number,"region_code"?: string,"region_name"?: string,"updated_at"?: string
                   }
                   Relationships: [
                     
@@ -83,14 +83,14 @@ isOneToOne: false
                   ]
                 },"sync_logs": {
                   Row: {
-                    "created_at": string,"duration_ms": number | null,"error_details": Json | null,"id": number,"operation": string,"records_deactivated": number,"records_failed": number,"records_inserted": number,"records_processed": number,"records_unchanged": number,"records_updated": number,"status": string | null,"sync_id": string,"table_name": string | null
+                    "created_at": string,"duration_ms": number | null,"error_details": Json | null,"id": number,"operation": string,"records_deactivated": number,"records_failed": number,"records_inserted": number,"records_processed": number,"records_succeeded": number,"records_unchanged": number,"records_updated": number,"status": string | null,"sync_id": string,"table_name": string | null
                   }
                   ComputedFields: never
                   Insert: {
-                    "created_at"?: string,"duration_ms"?: number | null,"error_details"?: Json | null,"id"?: never,"operation": string,"records_deactivated"?: number,"records_failed"?: number,"records_inserted"?: number,"records_processed"?: number,"records_unchanged"?: number,"records_updated"?: number,"status"?: string | null,"sync_id": string,"table_name"?: string | null
+                    "created_at"?: string,"duration_ms"?: number | null,"error_details"?: Json | null,"id"?: never,"operation": string,"records_deactivated"?: number,"records_failed"?: number,"records_inserted"?: number,"records_processed"?: number,"records_succeeded"?: never,"records_unchanged"?: number,"records_updated"?: number,"status"?: string | null,"sync_id": string,"table_name"?: string | null
                   }
                   Update: {
-                    "created_at"?: string,"duration_ms"?: number | null,"error_details"?: Json | null,"id"?: never,"operation"?: string,"records_deactivated"?: number,"records_failed"?: number,"records_inserted"?: number,"records_processed"?: number,"records_unchanged"?: number,"records_updated"?: number,"status"?: string | null,"sync_id"?: string,"table_name"?: string | null
+                    "created_at"?: string,"duration_ms"?: number | null,"error_details"?: Json | null,"id"?: never,"operation"?: string,"records_deactivated"?: number,"records_failed"?: number,"records_inserted"?: number,"records_processed"?: number,"records_succeeded"?: never,"records_unchanged"?: number,"records_updated"?: number,"status"?: string | null,"sync_id"?: string,"table_name"?: string | null
                   }
                   Relationships: [
                     
@@ -161,14 +161,14 @@ isOneToOne: false
                   ]
                 },"verification_requests": {
                   Row: {
-                    "auth0_user_id": string | null,"completed_at": string | null,"created_at": string,"discord_id": string,"discord_username": string,"expires_at": string,"failure_reason": string | null,"id": string,"member_number": string | null,"status": string,"updated_at": string
+                    "auth0_user_id": string | null,"completed_at": string | null,"created_at": string,"discord_id": string,"discord_username": string,"expires_at": string,"failure_reason": string | null,"id": number,"member_number": string | null,"status": string,"updated_at": string,"verification_id": string
                   }
                   ComputedFields: never
                   Insert: {
-                    "auth0_user_id"?: string | null,"completed_at"?: string | null,"created_at"?: string,"discord_id": string,"discord_username": string,"expires_at": string,"failure_reason"?: string | null,"id"?: string,"member_number"?: string | null,"status"?: string,"updated_at"?: string
+                    "auth0_user_id"?: string | null,"completed_at"?: string | null,"created_at"?: string,"discord_id": string,"discord_username": string,"expires_at": string,"failure_reason"?: string | null,"id"?: never,"member_number"?: string | null,"status"?: string,"updated_at"?: string,"verification_id"?: string
                   }
                   Update: {
-                    "auth0_user_id"?: string | null,"completed_at"?: string | null,"created_at"?: string,"discord_id"?: string,"discord_username"?: string,"expires_at"?: string,"failure_reason"?: string | null,"id"?: string,"member_number"?: string | null,"status"?: string,"updated_at"?: string
+                    "auth0_user_id"?: string | null,"completed_at"?: string | null,"created_at"?: string,"discord_id"?: string,"discord_username"?: string,"expires_at"?: string,"failure_reason"?: string | null,"id"?: never,"member_number"?: string | null,"status"?: string,"updated_at"?: string,"verification_id"?: string
                   }
                   Relationships: [
                     
@@ -259,14 +259,14 @@ isOneToOne: false
                   ]
                 },"verification_requests": {
                   Row: {
-                    "auth0_user_id": string | null,"completed_at": string | null,"created_at": string,"discord_id": string,"discord_username": string,"expires_at": string,"failure_reason": string | null,"id": string,"member_number": string | null,"status": string,"updated_at": string
+                    "auth0_user_id": string | null,"completed_at": string | null,"created_at": string,"discord_id": string,"discord_username": string,"expires_at": string,"failure_reason": string | null,"id": number,"member_number": string | null,"status": string,"updated_at": string,"verification_id": string
                   }
                   ComputedFields: never
                   Insert: {
-                    "auth0_user_id"?: string | null,"completed_at"?: string | null,"created_at"?: string,"discord_id": string,"discord_username": string,"expires_at": string,"failure_reason"?: string | null,"id"?: string,"member_number"?: string | null,"status"?: string,"updated_at"?: string
+                    "auth0_user_id"?: string | null,"completed_at"?: string | null,"created_at"?: string,"discord_id": string,"discord_username": string,"expires_at": string,"failure_reason"?: string | null,"id"?: never,"member_number"?: string | null,"status"?: string,"updated_at"?: string,"verification_id"?: string
                   }
                   Update: {
-                    "auth0_user_id"?: string | null,"completed_at"?: string | null,"created_at"?: string,"discord_id"?: string,"discord_username"?: string,"expires_at"?: string,"failure_reason"?: string | null,"id"?: string,"member_number"?: string | null,"status"?: string,"updated_at"?: string
+                    "auth0_user_id"?: string | null,"completed_at"?: string | null,"created_at"?: string,"discord_id"?: string,"discord_username"?: string,"expires_at"?: string,"failure_reason"?: string | null,"id"?: never,"member_number"?: string | null,"status"?: string,"updated_at"?: string,"verification_id"?: string
                   }
                   Relationships: [
                     
@@ -309,42 +309,42 @@ isOneToOne: false
           Tables: {
             "facilities": {
                   Row: {
-                    "active": boolean,"created_at": string,"facility_code": string,"facility_name": string,"facility_type": string | null,"member_count": number,"region_code": string | null,"region_name": string | null,"updated_at": string
+                    "active": boolean,"created_at": string,"facility_code": string,"facility_name": string,"facility_type": string | null,"id": number,"member_count": number,"region_code": string | null,"region_name": string | null,"updated_at": string
                   }
                   ComputedFields: never
                   Insert: {
-                    "active"?: boolean,"created_at"?: string,"facility_code": string,"facility_name": string,"facility_type"?: string | null,"member_count"?: number,"region_code"?: string | null,"region_name"?: string | null,"updated_at"?: string
+                    "active"?: boolean,"created_at"?: string,"facility_code": string,"facility_name": string,"facility_type"?: string | null,"id"?: never,"member_count"?: number,"region_code"?: string | null,"region_name"?: string | null,"updated_at"?: string
                   }
                   Update: {
-                    "active"?: boolean,"created_at"?: string,"facility_code"?: string,"facility_name"?: string,"facility_type"?: string | null,"member_count"?: number,"region_code"?: string | null,"region_name"?: string | null,"updated_at"?: string
+                    "active"?: boolean,"created_at"?: string,"facility_code"?: string,"facility_name"?: string,"facility_type"?: string | null,"id"?: never,"member_count"?: number,"region_code"?: string | null,"region_name"?: string | null,"updated_at"?: string
                   }
                   Relationships: [
                     
                   ]
                 },"members": {
                   Row: {
-                    "auth0_user_id": string | null,"created_at": string,"discord_id": string | null,"discord_username": string | null,"discord_verified": boolean,"email": string | null,"facility_code": string | null,"facility_name": string | null,"first_name": string,"last_auth0_sync": string | null,"last_name": string,"member_number": string,"member_type": string | null,"member_type_id": number | null,"region_code": string | null,"region_name": string | null,"status": string,"updated_at": string,"verified_at": string | null
+                    "auth0_user_id": string | null,"created_at": string,"discord_id": string | null,"discord_username": string | null,"discord_verified": boolean,"email": string | null,"facility_code": string | null,"facility_name": string | null,"first_name": string,"id": number,"last_auth0_sync": string | null,"last_name": string,"last_sync": string | null,"member_number": string,"member_type": string | null,"member_type_id": number | null,"region_code": string | null,"region_name": string | null,"status": string,"updated_at": string,"verified_at": string | null
                   }
                   ComputedFields: never
                   Insert: {
-                    "auth0_user_id"?: string | null,"created_at"?: string,"discord_id"?: string | null,"discord_username"?: string | null,"discord_verified"?: boolean,"email"?: string | null,"facility_code"?: string | null,"facility_name"?: string | null,"first_name": string,"last_auth0_sync"?: string | null,"last_name": string,"member_number": string,"member_type"?: string | null,"member_type_id"?: number | null,"region_code"?: string | null,"region_name"?: string | null,"status"?: string,"updated_at"?: string,"verified_at"?: string | null
+                    "auth0_user_id"?: string | null,"created_at"?: string,"discord_id"?: string | null,"discord_username"?: string | null,"discord_verified"?: boolean,"email"?: string | null,"facility_code"?: string | null,"facility_name"?: string | null,"first_name": string,"id"?: never,"last_auth0_sync"?: string | null,"last_name": string,"last_sync"?: string | null,"member_number": string,"member_type"?: string | null,"member_type_id"?: number | null,"region_code"?: string | null,"region_name"?: string | null,"status"?: string,"updated_at"?: string,"verified_at"?: string | null
                   }
                   Update: {
-                    "auth0_user_id"?: string | null,"created_at"?: string,"discord_id"?: string | null,"discord_username"?: string | null,"discord_verified"?: boolean,"email"?: string | null,"facility_code"?: string | null,"facility_name"?: string | null,"first_name"?: string,"last_auth0_sync"?: string | null,"last_name"?: string,"member_number"?: string,"member_type"?: string | null,"member_type_id"?: number | null,"region_code"?: string | null,"region_name"?: string | null,"status"?: string,"updated_at"?: string,"verified_at"?: string | null
+                    "auth0_user_id"?: string | null,"created_at"?: string,"discord_id"?: string | null,"discord_username"?: string | null,"discord_verified"?: boolean,"email"?: string | null,"facility_code"?: string | null,"facility_name"?: string | null,"first_name"?: string,"id"?: never,"last_auth0_sync"?: string | null,"last_name"?: string,"last_sync"?: string | null,"member_number"?: string,"member_type"?: string | null,"member_type_id"?: number | null,"region_code"?: string | null,"region_name"?: string | null,"status"?: string,"updated_at"?: string,"verified_at"?: string | null
                   }
                   Relationships: [
                     
                   ]
                 },"positions": {
                   Row: {
-                    "active": boolean,"created_at": string,"end_date": string | null,"facility_code": string | null,"id": number,"member_number": string,"position_type": string,"source_id": number,"start_date": string | null,"title": string | null,"updated_at": string
+                    "active": boolean,"created_at": string,"end_date": string | null,"facility_code": string | null,"facility_name": string | null,"id": number,"member_number": string,"position_title": string | null,"position_type": string,"source_id": number,"start_date": string | null,"updated_at": string
                   }
                   ComputedFields: never
                   Insert: {
-                    "active"?: boolean,"created_at"?: string,"end_date"?: string | null,"facility_code"?: string | null,"id"?: never,"member_number": string,"position_type": string,"source_id": number,"start_date"?: string | null,"title"?: string | null,"updated_at"?: string
+                    "active"?: boolean,"created_at"?: string,"end_date"?: string | null,"facility_code"?: string | null,"facility_name"?: string | null,"id"?: never,"member_number": string,"position_title"?: string | null,"position_type": string,"source_id": number,"start_date"?: string | null,"updated_at"?: string
                   }
                   Update: {
-                    "active"?: boolean,"created_at"?: string,"end_date"?: string | null,"facility_code"?: string | null,"id"?: never,"member_number"?: string,"position_type"?: string,"source_id"?: number,"start_date"?: string | null,"title"?: string | null,"updated_at"?: string
+                    "active"?: boolean,"created_at"?: string,"end_date"?: string | null,"facility_code"?: string | null,"facility_name"?: string | null,"id"?: never,"member_number"?: string,"position_title"?: string | null,"position_type"?: string,"source_id"?: number,"start_date"?: string | null,"updated_at"?: string
                   }
                   Relationships: [
                     {
@@ -357,14 +357,14 @@ isOneToOne: false
                   ]
                 },"regions": {
                   Row: {
-                    "active": boolean,"created_at": string,"facility_count": number,"member_count": number,"region_code": string,"region_name": string,"updated_at": string
+                    "active": boolean,"created_at": string,"facility_count": number,"id": number,"member_count": number,"region_code": string,"region_name": string,"updated_at": string
                   }
                   ComputedFields: never
                   Insert: {
-                    "active"?: boolean,"created_at"?: string,"facility_count"?: number,"member_count"?: number,"region_code": string,"region_name": string,"updated_at"?: string
+                    "active"?: boolean,"created_at"?: string,"facility_count"?: number,"id"?: never,"member_count"?: number,"region_code": string,"region_name": string,"updated_at"?: string
                   }
                   Update: {
-                    "active"?: boolean,"created_at"?: string,"facility_count"?: number,"member_count"?: number,"region_code"?: string,"region_name"?: string,"updated_at"?: string
+                    "active"?: boolean,"created_at"?: string,"facility_count"?: number,"id"?: never,"member_count"?: number,"region_code"?: string,"region_name"?: string,"updated_at"?: string
                   }
                   Relationships: [
                     
@@ -385,14 +385,14 @@ isOneToOne: false
                   ]
                 },"sync_logs": {
                   Row: {
-                    "created_at": string,"duration_ms": number | null,"error_details": Json | null,"id": number,"operation": string,"records_deactivated": number,"records_failed": number,"records_inserted": number,"records_processed": number,"records_unchanged": number,"records_updated": number,"status": string | null,"sync_id": string,"table_name": string | null
+                    "created_at": string,"duration_ms": number | null,"error_details": Json | null,"id": number,"operation": string,"records_deactivated": number,"records_failed": number,"records_inserted": number,"records_processed": number,"records_succeeded": number,"records_unchanged": number,"records_updated": number,"status": string | null,"sync_id": string,"table_name": string | null
                   }
                   ComputedFields: never
                   Insert: {
-                    "created_at"?: string,"duration_ms"?: number | null,"error_details"?: Json | null,"id"?: never,"operation": string,"records_deactivated"?: number,"records_failed"?: number,"records_inserted"?: number,"records_processed"?: number,"records_unchanged"?: number,"records_updated"?: number,"status"?: string | null,"sync_id": string,"table_name"?: string | null
+                    "created_at"?: string,"duration_ms"?: number | null,"error_details"?: Json | null,"id"?: never,"operation": string,"records_deactivated"?: number,"records_failed"?: number,"records_inserted"?: number,"records_processed"?: number,"records_succeeded"?: never,"records_unchanged"?: number,"records_updated"?: number,"status"?: string | null,"sync_id": string,"table_name"?: string | null
                   }
                   Update: {
-                    "created_at"?: string,"duration_ms"?: number | null,"error_details"?: Json | null,"id"?: never,"operation"?: string,"records_deactivated"?: number,"records_failed"?: number,"records_inserted"?: number,"records_processed"?: number,"records_unchanged"?: number,"records_updated"?: number,"status"?: string | null,"sync_id"?: string,"table_name"?: string | null
+                    "created_at"?: string,"duration_ms"?: number | null,"error_details"?: Json | null,"id"?: never,"operation"?: string,"records_deactivated"?: number,"records_failed"?: number,"records_inserted"?: number,"records_processed"?: number,"records_succeeded"?: never,"records_unchanged"?: number,"records_updated"?: number,"status"?: string | null,"sync_id"?: string,"table_name"?: string | null
                   }
                   Relationships: [
                     

@@ -1,6 +1,6 @@
 // Postgres through postgres.js: one small pool per isolate and URL, safe for
 // Supabase's transaction pooler (no prepared statements), and the mapping of
-// driver faults to the contract's codes.
+// driver faults to the API's error codes (docs/api.md).
 import postgres from "postgres";
 import type { DatabaseConfig } from "./config.ts";
 import { HttpError, unavailable } from "./errors.ts";

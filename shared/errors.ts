@@ -1,4 +1,4 @@
-// The contract's error shape and codes, in one place.
+// The API's error shape and codes (docs/api.md), in one place.
 
 export type ErrorCode =
   | "invalid_request"

@@ -141,7 +141,7 @@ test("SQL metacharacters are stored verbatim", async () => {
   });
   assertEquals(res.status, 201);
   const [row] = await db`select discord_username from discord.verification_requests
-                         where id = ${res.body.verification_id}`;
+                         where verification_id = ${res.body.verification_id}`;
   assertEquals(row.discord_username, name);
 });
 

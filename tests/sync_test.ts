@@ -149,20 +149,26 @@ test("sync maps every contract rule on quirky data", async () => {
     assertEquals(await member(gone), undefined);
   }
 
-  const positions = await db`select source_id, member_number, position_type, facility_code, title,
-                                    start_date::text, end_date::text, active
+  const positions = await db`select source_id, member_number, position_type, facility_code,
+                                    facility_name, position_title, start_date::text,
+                                    end_date::text, active
                              from dev.positions order by source_id`;
   assertEquals(positions.map((p) => Object.values(p)), [
-    [1, "1001", "facrep", "ZBW", "Facility Rep", "2020-01-01", null, true],
-    [2, "1002", "neb", "A90", "NEB", null, "2099-01-01", true],
-    [3, "1003", "committee", "ZTL", "Old", "2010-01-01", "2015-12-31", false],
-    [6, "1013", "regional", null, "RVP", "2021-01-01", null, true],
+    [1, "1001", "facrep", "ZBW", "Boston Center", "Facility Rep", "2020-01-01", null, true],
+    [2, "1002", "neb", "A90", "Boston TRACON", "NEB", null, "2099-01-01", true],
+    [3, "1003", "committee", "ZTL", "Atlanta ARTCC", "Old", "2010-01-01", "2015-12-31", false],
+    [6, "1013", "regional", null, null, "RVP", "2021-01-01", null, true],
   ]);
+  // last_sync: set on insert.
+  const [{ unstamped }] = await db`select count(*)::int as unstamped from dev.members
+                                   where last_sync is null`;
+  assertEquals(unstamped, 0);
 
   // Rejections are described, with the total, in sync_logs.
-  const [log] = await db`select error_details from dev.sync_logs
+  const [log] = await db`select error_details, records_succeeded from dev.sync_logs
                          where table_name = 'members' and sync_id = ${res.body.sync_id}`;
   assertEquals(log.error_details.rejected_total, 5);
+  assertEquals(log.records_succeeded, 36); // written or confirmed unchanged
   const reasons = log.error_details.rejected.map((r: { reason: string }) => r.reason).join(" | ");
   for (
     const bit of [
@@ -196,20 +202,32 @@ test("a second run with an unchanged source writes nothing; platform columns sur
   await db`update dev.members set discord_id = '123456789012345678', discord_username = 'ada',
            discord_verified = true, auth0_user_id = 'auth0|ada', verified_at = now(),
            last_auth0_sync = now() where member_number = '1001'`;
-  const before = await db`select member_number, updated_at from dev.members order by 1`;
+  const before = await db`select member_number, updated_at, last_sync from dev.members order by 1`;
   const res = await sync();
   assertEquals(res.body.status, "completed");
   for (const t of ["regions", "facilities", "members", "positions"]) {
     assertEquals([res.body.tables[t].inserted, res.body.tables[t].updated], [0, 0], t);
   }
   assertEquals(res.body.tables.members.unchanged, 36);
-  const after = await db`select member_number, updated_at from dev.members order by 1`;
-  assertEquals(after, before);
+  const after = await db`select member_number, updated_at, last_sync from dev.members order by 1`;
+  assertEquals(after, before); // last_sync untouched by a no-op resync
 
   await my.query(`update member set LastName = 'Byron', Email = NULL where MemberID = 1`);
   const changed = await sync();
   assertEquals(changed.body.tables.members.updated, 1);
   const ada = await member("1001");
+  const adaBefore = before.find((m) => m.member_number === "1001")!;
+  assert(ada.last_sync > adaBefore.last_sync, "last_sync moves when the row changes");
+  const stamps = await db`select member_number, last_sync from dev.members
+                          where member_number <> '1001' order by 1`;
+  assertEquals(
+    stamps,
+    before.filter((m) => m.member_number !== "1001").map((m) => ({
+      member_number: m.member_number,
+      last_sync: m.last_sync,
+    })),
+    "only the changed row's last_sync moves",
+  );
   assertEquals([ada.last_name, ada.email], ["Byron", null]);
   assertEquals([ada.discord_id, ada.discord_username, ada.discord_verified, ada.auth0_user_id], [
     "123456789012345678",

@@ -55,11 +55,12 @@ for (const env of ENVIRONMENTS) {
     const id = discordId();
     const first = await create({ discord_id: id, discord_username: "ace", environment });
     await db`update ${requests} set expires_at = now() - interval '1 minute'
-             where id = ${first.body.verification_id}`;
+             where verification_id = ${first.body.verification_id}`;
     const second = await create({ discord_id: id, discord_username: "ace", environment });
     assertEquals(second.status, 201);
     assertNotEquals(second.body.verification_id, first.body.verification_id);
-    const [old] = await db`select status from ${requests} where id = ${first.body.verification_id}`;
+    const [old] =
+      await db`select status from ${requests} where verification_id = ${first.body.verification_id}`;
     assertEquals(old.status, "expired");
   });
 
@@ -89,7 +90,10 @@ for (const env of ENVIRONMENTS) {
     assertEquals(row.discord_verified, true);
     assertEquals(row.auth0_user_id, `auth0|${member}`);
     assertEquals(row.verified_at.toISOString(), res.body.verified_at);
-    const [req] = await db`select * from ${requests} where id = ${vid}`;
+    const [req] = await db`select * from ${requests} where verification_id = ${vid}`;
+    // The API's id is the verification_id column; id is an integer surrogate.
+    assertEquals(req.verification_id, vid);
+    assertMatch(String(req.id), /^[0-9]+$/);
     assertEquals([req.status, req.member_number, req.auth0_user_id], [
       "completed",
       member,
@@ -136,7 +140,8 @@ for (const env of ENVIRONMENTS) {
       });
       assertEquals(res.status, 403);
       assertEquals(res.body.error.code, "member_not_eligible");
-      const [req] = await db`select status, failure_reason from ${requests} where id = ${vid}`;
+      const [req] =
+        await db`select status, failure_reason from ${requests} where verification_id = ${vid}`;
       assertEquals([req.status, req.failure_reason], ["failed", reason]);
     }
   });
@@ -167,7 +172,7 @@ for (const env of ENVIRONMENTS) {
     assertEquals(res.status, 409);
     assertEquals(res.body.error.code, "discord_already_linked");
     const [req] =
-      await db`select status from ${requests} where id = ${created.body.verification_id}`;
+      await db`select status from ${requests} where verification_id = ${created.body.verification_id}`;
     assertEquals(req.status, "pending");
     const rows = await db`select member_number, discord_id from ${members}
                           where member_number in (${holder}, ${other}) order by member_number`;
@@ -179,12 +184,12 @@ for (const env of ENVIRONMENTS) {
     const member = await insertMember(shared);
     const created = await create({ discord_id: discordId(), discord_username: "x", environment });
     await db`update ${requests} set expires_at = now() - interval '1 second'
-             where id = ${created.body.verification_id}`;
+             where verification_id = ${created.body.verification_id}`;
     const res = await complete(created.body.verification_id, member, environment);
     assertEquals(res.status, 410);
     assertEquals(res.body.error.code, "expired");
     const [req] =
-      await db`select status from ${requests} where id = ${created.body.verification_id}`;
+      await db`select status from ${requests} where verification_id = ${created.body.verification_id}`;
     assertEquals(req.status, "expired");
   });
 }
@@ -242,7 +247,7 @@ test("parallel completes of two requests for one account link one member", async
   // A failed request may be completed again (by the right member), so a
   // failed request and a new pending one race for the same account.
   await db`update discord.verification_requests set status = 'failed'
-           where id = ${first.body.verification_id}`;
+           where verification_id = ${first.body.verification_id}`;
   const second = await create({ discord_id: id, discord_username: "race" });
   const results = await Promise.all([
     complete(first.body.verification_id, a, "production"),

@@ -28,7 +28,7 @@ const PAGE_QUERIES: Record<SyncTable, string> = {
     where m.MemberID > ? order by m.MemberID limit ?`,
   positions: `
     select p.PositionID as id, p.PositionID, p.MemberNumber, p.PositionType, p.Title,
-           p.StartDate, p.EndDate, f.FacilityCode
+           p.StartDate, p.EndDate, f.FacilityCode, f.FacilityName
     from position p left join facility f on f.FacilityID = p.FacilityID
     where p.PositionID > ? order by p.PositionID limit ?`,
 };

@@ -42,6 +42,8 @@ export interface TableSpec<Row = Record<string, unknown>> {
   sourceKey: string;
   /** The source key as the mapping would write it (for vanished-row checks). */
   normalizeKey: (key: unknown) => string | number | null;
+  /** A column set to now() whenever the sync inserts or changes a row (never for an unchanged one). */
+  stampColumn?: string;
   /** SQL predicate of a row that counts as active, and the update that retires it. */
   activeWhere: string;
   retireSet: string;
@@ -103,6 +105,7 @@ const member: TableSpec<MemberRow> = {
   },
   map: mapMember,
   sourceKey: "MemberNumber",
+  stampColumn: "last_sync",
   normalizeKey: cleanText,
   activeWhere: "status <> 'inactive'",
   retireSet: "status = 'inactive'",
@@ -116,8 +119,9 @@ const position: TableSpec<PositionRow> = {
     source_id: "integer",
     member_number: "text",
     position_type: "text",
+    position_title: "text",
     facility_code: "text",
-    title: "text",
+    facility_name: "text",
     start_date: "date",
     end_date: "date",
     active: "boolean",

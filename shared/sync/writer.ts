@@ -24,6 +24,10 @@ function statementsFor(schema: string, spec: TableSpec) {
   const list = cols.map((c) => `"${c}"`).join(", ");
   const target = `"${schema}"."${spec.name}"`;
   const tuple = (alias: string) => `(${cols.map((c) => `${alias}."${c}"`).join(", ")})`;
+  const sets = cols.filter((c) => c !== spec.key).map((c) => `"${c}" = excluded."${c}"`);
+  // The stamp is written with the row, so only an insert or a real change moves it.
+  const stamp = spec.stampColumn;
+  if (stamp) sets.push(`"${stamp}" = now()`);
   found = {
     // Unchanged rows are filtered out by a read-only join first: ON
     // CONFLICT DO UPDATE would lock (and so write) every conflicting row,
@@ -35,12 +39,10 @@ function statementsFor(schema: string, spec: TableSpec) {
         select s.* from s left join ${target} t on t."${spec.key}" = s."${spec.key}"
         where t."${spec.key}" is null or ${tuple("t")} is distinct from ${tuple("s")}
       ), up as (
-        insert into ${target} as t (${list})
-        select ${list} from changed
+        insert into ${target} as t (${list}${stamp ? `, "${stamp}"` : ""})
+        select ${list}${stamp ? ", now()" : ""} from changed
         on conflict ("${spec.key}") do update
-          set ${
-      cols.filter((c) => c !== spec.key).map((c) => `"${c}" = excluded."${c}"`).join(", ")
-    }
+          set ${sets.join(", ")}
           where ${tuple("t")} is distinct from ${tuple("excluded")}
         returning (xmax = 0) as inserted
       )

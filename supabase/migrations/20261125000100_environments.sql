@@ -1,7 +1,8 @@
 -- Both environments of the platform in one project: production lives in
 -- `public` + `discord`, development in `dev` + `discord_dev`. The DDL below is
 -- written once and applied to each pair, so the two cannot drift apart
--- (tests/db/parity.sql checks that they have not).
+-- (tests/db/30_parity.sql checks that they have not). This file holds the
+-- tables clients read; docs/database.md describes each column.
 
 create schema if not exists private;
 create schema if not exists dev;
@@ -58,6 +59,7 @@ select private.apply_to_environments($ddl$
   grant usage on schema %2$I to anon, authenticated, service_role;
 
   create table %1$I.regions (
+    id bigint generated always as identity constraint regions_id_key unique,
     region_code text primary key,
     region_name text not null,
     active boolean not null default true,
@@ -66,8 +68,16 @@ select private.apply_to_environments($ddl$
     created_at timestamptz not null default now(),
     updated_at timestamptz not null default now()
   );
+  comment on table %1$I.regions is
+    'NATCA regions, copied from the legacy membership database by the sync. Read-only for clients.';
+  comment on column %1$I.regions.id is 'Surrogate id; region_code is the key the sync and other tables use.';
+  comment on column %1$I.regions.region_code is 'Legacy RegionCode, trimmed and upper-cased.';
+  comment on column %1$I.regions.active is 'False once the region is inactive in, or gone from, the legacy source.';
+  comment on column %1$I.regions.facility_count is 'Active facilities of the region, recomputed after each sync.';
+  comment on column %1$I.regions.member_count is 'Active members of the region, recomputed after each sync.';
 
   create table %1$I.facilities (
+    id bigint generated always as identity constraint facilities_id_key unique,
     facility_code text primary key,
     facility_name text not null,
     facility_type text,
@@ -79,8 +89,16 @@ select private.apply_to_environments($ddl$
     updated_at timestamptz not null default now()
   );
   create index facilities_region_code_idx on %1$I.facilities (region_code);
+  comment on table %1$I.facilities is
+    'Facilities (centers, TRACONs, towers), copied from the legacy membership database by the sync.';
+  comment on column %1$I.facilities.id is 'Surrogate id; facility_code is the key the sync and other tables use.';
+  comment on column %1$I.facilities.facility_code is 'Legacy FacilityCode, trimmed and upper-cased.';
+  comment on column %1$I.facilities.facility_type is 'Legacy FacilityType, upper-cased (ARTCC, TRACON, ...).';
+  comment on column %1$I.facilities.region_code is 'The facility''s region, through the legacy RegionID; null when it points nowhere.';
+  comment on column %1$I.facilities.member_count is 'Active members of the facility, recomputed after each sync.';
 
   create table %1$I.members (
+    id bigint generated always as identity constraint members_id_key unique,
     member_number text primary key
       constraint members_member_number_format check (member_number ~ '^[A-Za-z0-9-]{1,20}$'),
     first_name text not null,
@@ -102,6 +120,7 @@ select private.apply_to_environments($ddl$
     auth0_user_id text,
     verified_at timestamptz,
     last_auth0_sync timestamptz,
+    last_sync timestamptz,
     created_at timestamptz not null default now(),
     updated_at timestamptz not null default now()
   );
@@ -116,6 +135,19 @@ select private.apply_to_environments($ddl$
     where auth0_user_id is not null;
   create index members_discord_verified_idx on %1$I.members (member_number)
     where discord_verified;
+  comment on table %1$I.members is
+    'NATCA members from the legacy membership database (synced), with their Discord link (written only by the verification functions).';
+  comment on column %1$I.members.id is 'Surrogate id; member_number is the key the sync and other tables use.';
+  comment on column %1$I.members.member_number is 'Legacy MemberNumber, trimmed; [A-Za-z0-9-]{1,20}.';
+  comment on column %1$I.members.email is 'Lower-cased, null when the source has none or not an address. The member may edit it.';
+  comment on column %1$I.members.status is 'active, inactive, retired, deceased or suspended. Only active members may link Discord.';
+  comment on column %1$I.members.discord_id is 'Linked Discord account (snowflake); unique. Written by complete-verification.';
+  comment on column %1$I.members.discord_verified is 'True while a Discord account is linked through verification.';
+  comment on column %1$I.members.auth0_user_id is 'Auth0 user (sub) who completed the latest link.';
+  comment on column %1$I.members.verified_at is 'When the current Discord link was made.';
+  comment on column %1$I.members.last_auth0_sync is 'Reserved for the Member Hub: when its Auth0 profile was last reconciled.';
+  comment on column %1$I.members.last_sync is
+    'When a sync last inserted or changed this row. A sync that finds the row unchanged does not write it, so this keeps its value.';
 
   create table %1$I.positions (
     id bigint generated always as identity primary key,
@@ -125,8 +157,9 @@ select private.apply_to_environments($ddl$
     position_type text not null
       constraint positions_position_type_check
       check (position_type in ('facrep', 'neb', 'committee', 'regional')),
+    position_title text,
     facility_code text,
-    title text,
+    facility_name text,
     start_date date,
     end_date date,
     active boolean not null default true,
@@ -138,6 +171,13 @@ select private.apply_to_environments($ddl$
   -- The admin check in policies looks up active neb/regional positions.
   create index positions_admin_idx on %1$I.positions (member_number)
     where active and position_type in ('neb', 'regional');
+  comment on table %1$I.positions is
+    'Union positions members hold (facility rep, NEB, committee, regional), from the legacy database.';
+  comment on column %1$I.positions.source_id is 'Legacy PositionID: the key the sync uses.';
+  comment on column %1$I.positions.position_type is 'facrep, neb, committee or regional; an active neb or regional position makes its member an admin.';
+  comment on column %1$I.positions.position_title is 'Legacy Title, white space collapsed.';
+  comment on column %1$I.positions.facility_name is 'Name of the facility (through the legacy FacilityID); null when it points nowhere.';
+  comment on column %1$I.positions.active is 'True while EndDate is null or not in the past, and while the position exists in the source.';
 
   create table %1$I.sync_logs (
     id bigint generated always as identity primary key,
@@ -153,6 +193,8 @@ select private.apply_to_environments($ddl$
     records_unchanged integer not null default 0,
     records_deactivated integer not null default 0,
     records_failed integer not null default 0,
+    records_succeeded integer not null
+      generated always as (records_inserted + records_updated + records_unchanged) stored,
     duration_ms integer,
     error_details jsonb,
     created_at timestamptz not null default now()
@@ -160,9 +202,18 @@ select private.apply_to_environments($ddl$
   create index sync_logs_created_at_idx on %1$I.sync_logs (created_at);
   create index sync_logs_sync_id_idx on %1$I.sync_logs (sync_id);
   create index sync_logs_operation_created_at_idx on %1$I.sync_logs (operation, created_at);
+  comment on table %1$I.sync_logs is
+    'One row per sync run start and end (table_name null) and per table synced; alerts are sync_error rows. Operators only.';
+  comment on column %1$I.sync_logs.sync_id is 'The run; a run resumed over several invocations keeps its id.';
+  comment on column %1$I.sync_logs.table_name is 'The table of a per-table row; null on run rows; health_check on health alerts.';
+  comment on column %1$I.sync_logs.status is 'Run rows: started, dry_run, completed, partial or failed. Table rows: completed, partial or deactivation_refused.';
+  comment on column %1$I.sync_logs.records_succeeded is 'Records written or confirmed unchanged: inserted + updated + unchanged.';
+  comment on column %1$I.sync_logs.records_deactivated is 'Rows retired because they vanished from the source.';
+  comment on column %1$I.sync_logs.error_details is 'Why: rejected records (key, reason; at most 100, with rejected_total), a refused retirement, a run failure or a health alert.';
 
   create table %2$I.verification_requests (
-    id uuid primary key default gen_random_uuid(),
+    id bigint generated always as identity constraint verification_requests_id_key unique,
+    verification_id uuid primary key default gen_random_uuid(),
     discord_id text not null
       constraint verification_requests_discord_id_format check (discord_id ~ '^[0-9]{17,20}$'),
     discord_username text not null,
@@ -186,6 +237,13 @@ select private.apply_to_environments($ddl$
     on %2$I.verification_requests (member_number) where member_number is not null;
   create index verification_requests_expires_at_idx
     on %2$I.verification_requests (expires_at) where status in ('pending', 'expired');
+  comment on table %2$I.verification_requests is
+    'Requests to link a Discord account, made by the bot and completed by a member on the Member Hub.';
+  comment on column %2$I.verification_requests.id is 'Surrogate id. The public id (API, verification URL, audit) is verification_id.';
+  comment on column %2$I.verification_requests.verification_id is 'The request''s public id: in every API body and the verification URL (?vid=).';
+  comment on column %2$I.verification_requests.status is 'pending, completed, expired or failed; one pending request per Discord account.';
+  comment on column %2$I.verification_requests.member_number is 'The member who completed (or failed to complete) the request.';
+  comment on column %2$I.verification_requests.failure_reason is 'Why a completion was refused (status failed); the request may still be completed before it expires.';
 
   -- Every change of a member's Discord link, including the account it replaced.
   create table %2$I.discord_link_audit (
@@ -200,34 +258,8 @@ select private.apply_to_environments($ddl$
   create index discord_link_audit_member_number_idx on %2$I.discord_link_audit (member_number);
   create index discord_link_audit_verification_id_idx
     on %2$I.discord_link_audit (verification_id);
-
-  -- One row per validation run of linked members.
-  create table %2$I.validation_summaries (
-    run_id uuid primary key default gen_random_uuid(),
-    sync_id uuid,
-    started_at timestamptz not null default now(),
-    finished_at timestamptz,
-    checked integer not null default 0,
-    eligible integer not null default 0,
-    inactive integer not null default 0,
-    missing integer not null default 0,
-    duration_ms integer
-  );
-  create index validation_summaries_started_at_idx on %2$I.validation_summaries (started_at);
-
-  -- One row per linked member checked in a run.
-  create table %2$I.validation_logs (
-    id bigint generated always as identity primary key,
-    run_id uuid not null references %2$I.validation_summaries (run_id) on delete cascade,
-    member_number text not null,
-    discord_id text not null,
-    result text not null
-      constraint validation_logs_result_check check (result in ('eligible', 'inactive', 'missing')),
-    reason text,
-    created_at timestamptz not null default now()
-  );
-  create index validation_logs_run_id_idx on %2$I.validation_logs (run_id);
-  create index validation_logs_created_at_idx on %2$I.validation_logs (created_at);
+  comment on table %2$I.discord_link_audit is
+    'Every change of a member''s Discord link: old and new account, the request and the Auth0 user. Operators only.';
 
   -- updated_at, maintained whoever writes.
   create trigger set_updated_at before update on %1$I.regions
@@ -240,20 +272,4 @@ select private.apply_to_environments($ddl$
     for each row execute function private.set_updated_at();
   create trigger set_updated_at before update on %2$I.verification_requests
     for each row execute function private.set_updated_at();
-
-  -- Admin check for the positions policy. A policy on positions that
-  -- queried positions itself would recurse; a security definer function
-  -- reads the table without RLS.
-  create function private."%1$s_is_admin"() returns boolean
-  language sql stable security definer
-  set search_path = ''
-  as $fn$
-    select exists (
-      select 1 from %1$I.positions p
-      where p.member_number = (select private.jwt_member_number())
-        and p.active and p.position_type in ('neb', 'regional')
-    )
-  $fn$;
-  revoke all on function private."%1$s_is_admin"() from public;
-  grant execute on function private."%1$s_is_admin"() to authenticated, service_role;
 $ddl$);

@@ -1,4 +1,5 @@
--- Grants and row level security for both environments.
+-- Grants and row level security for both environments (docs/database.md,
+-- "Roles and access").
 --
 -- Supabase grants every privilege on new tables in `public` to anon and
 -- authenticated by default; we revoke all of it first and grant back only
@@ -6,6 +7,22 @@
 -- with one exception: a member may edit their own contact column (email).
 
 select private.apply_to_environments($ddl$
+  -- Admin check for the positions policy. A policy on positions that
+  -- queried positions itself would recurse; a security definer function
+  -- reads the table without RLS.
+  create function private."%1$s_is_admin"() returns boolean
+  language sql stable security definer
+  set search_path = ''
+  as $fn$
+    select exists (
+      select 1 from %1$I.positions p
+      where p.member_number = (select private.jwt_member_number())
+        and p.active and p.position_type in ('neb', 'regional')
+    )
+  $fn$;
+  revoke all on function private."%1$s_is_admin"() from public;
+  grant execute on function private."%1$s_is_admin"() to authenticated, service_role;
+
   revoke all on all tables in schema %1$I from anon, authenticated;
   revoke all on all tables in schema %2$I from anon, authenticated;
   revoke all on all sequences in schema %1$I from anon, authenticated;
@@ -29,8 +46,6 @@ select private.apply_to_environments($ddl$
   alter table %1$I.sync_logs enable row level security;
   alter table %2$I.verification_requests enable row level security;
   alter table %2$I.discord_link_audit enable row level security;
-  alter table %2$I.validation_summaries enable row level security;
-  alter table %2$I.validation_logs enable row level security;
 
   create policy "Members read their own row" on %1$I.members
     for select to authenticated
@@ -72,54 +87,3 @@ select private.apply_to_environments($ddl$
   end
   $realtime$;
 $ddl$);
-
--- Operator health queries. Not in an exposed schema and not granted to
--- anon or authenticated.
-create schema if not exists monitoring;
-revoke all on schema monitoring from public;
-grant usage on schema monitoring to service_role;
-
-create view monitoring.connection_count as
-  select datname, usename, state, count(*)::integer as connections
-  from pg_stat_activity
-  where datname = current_database()
-  group by datname, usename, state;
-
-create view monitoring.database_size as
-  select current_database() as database,
-         pg_database_size(current_database()) as bytes,
-         pg_size_pretty(pg_database_size(current_database())) as pretty;
-
-create view monitoring.table_sizes as
-  select n.nspname as schema_name, c.relname as table_name,
-         pg_total_relation_size(c.oid) as total_bytes,
-         pg_size_pretty(pg_total_relation_size(c.oid)) as total_pretty,
-         c.reltuples::bigint as estimated_rows
-  from pg_class c join pg_namespace n on n.oid = c.relnamespace
-  where c.relkind = 'r' and n.nspname in ('public', 'dev', 'discord', 'discord_dev');
-
--- Share of sync runs in the last 24 h whose every table completed.
-create view monitoring.sync_success_rate as
-  with runs as (
-    select 'production' as environment, sync_id, bool_or(operation = 'sync_error') as failed
-    from public.sync_logs where created_at > now() - interval '24 hours'
-      and operation in ('sync_complete', 'sync_error') group by sync_id
-    union all
-    select 'development', sync_id, bool_or(operation = 'sync_error')
-    from dev.sync_logs where created_at > now() - interval '24 hours'
-      and operation in ('sync_complete', 'sync_error') group by sync_id
-  )
-  select environment, count(*)::integer as runs,
-         count(*) filter (where not failed)::integer as successful,
-         round((count(*) filter (where not failed))::numeric / nullif(count(*), 0), 4)
-           as success_rate
-  from runs group by environment;
-
-create view monitoring.last_successful_sync as
-  select 'production' as environment, max(created_at) as last_success_at
-  from public.sync_logs where operation = 'sync_complete' and table_name is null
-  union all
-  select 'development', max(created_at)
-  from dev.sync_logs where operation = 'sync_complete' and table_name is null;
-
-grant select on all tables in schema monitoring to service_role;

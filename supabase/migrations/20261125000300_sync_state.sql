@@ -13,38 +13,10 @@ select private.apply_to_environments($ddl$
     started_at timestamptz not null default now(),
     updated_at timestamptz not null default now()
   );
+  comment on table %1$I.sync_cursor is
+    'Where an unfinished sync run stopped (at most one row); the resume job calls sync while it exists.';
+  comment on column %1$I.sync_cursor.after_id is 'Last legacy primary key of table_name whose page is written.';
   alter table %1$I.sync_cursor enable row level security;
   revoke all on %1$I.sync_cursor from anon, authenticated;
   grant all on %1$I.sync_cursor to service_role;
 $ddl$);
-
--- Run-level rows (table_name is null) carry the outcome of a whole run in
--- `status`: completed, partial or failed. Health reads them.
-create or replace view monitoring.sync_success_rate as
-  with runs as (
-    select 'production' as environment, status from public.sync_logs
-    where table_name is null and operation in ('sync_complete', 'sync_error')
-      and created_at > now() - interval '24 hours'
-    union all
-    select 'development', status from dev.sync_logs
-    where table_name is null and operation in ('sync_complete', 'sync_error')
-      and created_at > now() - interval '24 hours'
-  )
-  select e.environment, count(r.status)::integer as runs,
-         count(*) filter (where r.status in ('completed', 'partial'))::integer as successful,
-         round((count(*) filter (where r.status in ('completed', 'partial')))::numeric
-               / nullif(count(r.status), 0), 4) as success_rate
-  from (values ('production'), ('development')) e(environment)
-  left join runs r on r.environment = e.environment
-  group by e.environment;
-
-create or replace view monitoring.last_successful_sync as
-  select 'production' as environment, max(created_at) as last_success_at
-  from public.sync_logs
-  where operation = 'sync_complete' and table_name is null and status = 'completed'
-  union all
-  select 'development', max(created_at)
-  from dev.sync_logs
-  where operation = 'sync_complete' and table_name is null and status = 'completed';
-
-grant select on all tables in schema monitoring to service_role;

@@ -1,26 +1,11 @@
--- Discord link validation output for the bot, and the pg_cron schedules that
--- run every function without a human: sync every 6 hours (and resume an
+-- The pg_cron schedules that run every function without a human
+-- (docs/operations.md): sync every 6 hours (and resume an
 -- unfinished run every 2 minutes), cleanup nightly, a health check every 15
 -- minutes, for both environments.
 --
 -- Jobs call the functions with pg_net. The project URL and the service role
 -- key are read from Vault when a job runs (secrets `project_url` and
 -- `service_role_key`), so no key is ever written into cron.job.
-
--- Linked members the latest validation run found ineligible. The bot reads
--- this with the service role and removes their roles; nobody is unlinked.
-select private.apply_to_environments($ddl$
-  create or replace view %2$I.ineligible_links with (security_invoker = true) as
-    select l.member_number, l.discord_id, l.result, l.reason, l.run_id,
-           l.created_at as checked_at
-    from %2$I.validation_logs l
-    where l.result <> 'eligible'
-      and l.run_id = (select s.run_id from %2$I.validation_summaries s
-                      where s.finished_at is not null
-                      order by s.started_at desc limit 1);
-  revoke all on %2$I.ineligible_links from anon, authenticated;
-  grant select on %2$I.ineligible_links to service_role;
-$ddl$);
 
 -- As Supabase enables it: the extension object lives in pg_catalog.
 create extension if not exists pg_cron with schema pg_catalog;

@@ -8,7 +8,7 @@
 select private.apply_to_environments($ddl$
   create or replace function private."%2$s_create_verification"(
     p_discord_id text, p_discord_username text, p_ttl_minutes integer
-  ) returns table (linked boolean, id uuid, expires_at timestamptz, created boolean)
+  ) returns table (linked boolean, verification_id uuid, expires_at timestamptz, created boolean)
   language plpgsql
   set search_path = ''
   as $fn$
@@ -27,12 +27,12 @@ select private.apply_to_environments($ddl$
       insert into %2$I.verification_requests as v (discord_id, discord_username, expires_at)
       values (p_discord_id, p_discord_username, now() + make_interval(mins => p_ttl_minutes))
       on conflict (discord_id) where status = 'pending' do nothing
-      returning v.id, v.expires_at into found_id, found_expires;
+      returning v.verification_id, v.expires_at into found_id, found_expires;
       if found_id is not null then
         return query select false, found_id, found_expires, true;
         return;
       end if;
-      select v.id, v.expires_at into found_id, found_expires
+      select v.verification_id, v.expires_at into found_id, found_expires
       from %2$I.verification_requests v
       where v.discord_id = p_discord_id and v.status = 'pending';
       if found_id is not null and found_expires > now() then
@@ -40,7 +40,7 @@ select private.apply_to_environments($ddl$
         return;
       end if;
       update %2$I.verification_requests v set status = 'expired'
-      where v.id = found_id and v.status = 'pending';
+      where v.verification_id = found_id and v.status = 'pending';
       found_id := null;
     end loop;
     raise exception 'could not settle the verification request' using errcode = '40001';

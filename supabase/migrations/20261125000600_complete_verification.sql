@@ -22,10 +22,10 @@ select private.apply_to_environments($ddl$
     reason text;
     done_at timestamptz;
   begin
-    select v.id, v.discord_id, v.discord_username, v.status, v.member_number,
+    select v.verification_id as id, v.discord_id, v.discord_username, v.status, v.member_number,
            v.expires_at, v.completed_at
     into req
-    from %2$I.verification_requests v where v.id = p_verification_id for update;
+    from %2$I.verification_requests v where v.verification_id = p_verification_id for update;
     if not found then
       return query select 'not_found', null::text, null::text, null::text, null::timestamptz;
       return;
@@ -43,7 +43,7 @@ select private.apply_to_environments($ddl$
       return;
     end if;
     if req.status = 'expired' or req.expires_at <= now() then
-      update %2$I.verification_requests v set status = 'expired' where v.id = req.id;
+      update %2$I.verification_requests v set status = 'expired' where v.verification_id = req.id;
       return query select 'expired', null::text, null::text, null::text, null::timestamptz;
       return;
     end if;
@@ -67,7 +67,7 @@ select private.apply_to_environments($ddl$
       update %2$I.verification_requests v
       set status = 'failed', failure_reason = reason, member_number = p_member_number,
           auth0_user_id = p_auth0_user_id
-      where v.id = req.id;
+      where v.verification_id = req.id;
       return query select 'not_eligible', null::text, null::text, null::text,
                           null::timestamptz;
       return;
@@ -89,7 +89,7 @@ select private.apply_to_environments($ddl$
     update %2$I.verification_requests v
     set status = 'completed', member_number = p_member_number,
         auth0_user_id = p_auth0_user_id, completed_at = now(), failure_reason = null
-    where v.id = req.id
+    where v.verification_id = req.id
     returning v.completed_at into done_at;
     return query select 'completed', req.discord_id, req.discord_username, p_member_number,
                         done_at;

@@ -7,20 +7,22 @@ select tables_are('public', array['members', 'positions', 'facilities', 'regions
 select tables_are('discord', array['verification_requests', 'discord_link_audit', 'validation_logs', 'validation_summaries']);
 select views_are('discord', array['ineligible_links']);
 
-select columns_are('public', 'members', array['member_number', 'first_name', 'last_name', 'email',
+select columns_are('public', 'members', array['id', 'member_number', 'first_name', 'last_name', 'email',
   'facility_code', 'facility_name', 'region_code', 'region_name', 'member_type_id', 'member_type',
   'status', 'discord_id', 'discord_username', 'discord_verified', 'auth0_user_id', 'verified_at',
-  'last_auth0_sync', 'created_at', 'updated_at']);
+  'last_auth0_sync', 'last_sync', 'created_at', 'updated_at']);
 select columns_are('public', 'positions', array['id', 'source_id', 'member_number', 'position_type',
-  'facility_code', 'title', 'start_date', 'end_date', 'active', 'created_at', 'updated_at']);
-select columns_are('public', 'facilities', array['facility_code', 'facility_name', 'facility_type',
+  'position_title', 'facility_code', 'facility_name', 'start_date', 'end_date', 'active',
+  'created_at', 'updated_at']);
+select columns_are('public', 'facilities', array['id', 'facility_code', 'facility_name', 'facility_type',
   'region_code', 'region_name', 'active', 'member_count', 'created_at', 'updated_at']);
-select columns_are('public', 'regions', array['region_code', 'region_name', 'active',
+select columns_are('public', 'regions', array['id', 'region_code', 'region_name', 'active',
   'facility_count', 'member_count', 'created_at', 'updated_at']);
 select columns_are('public', 'sync_logs', array['id', 'sync_id', 'table_name', 'operation', 'status',
   'records_processed', 'records_inserted', 'records_updated', 'records_unchanged',
-  'records_deactivated', 'records_failed', 'duration_ms', 'error_details', 'created_at']);
-select columns_are('discord', 'verification_requests', array['id', 'discord_id', 'discord_username',
+  'records_deactivated', 'records_failed', 'records_succeeded', 'duration_ms', 'error_details',
+  'created_at']);
+select columns_are('discord', 'verification_requests', array['id', 'verification_id', 'discord_id', 'discord_username',
   'status', 'member_number', 'auth0_user_id', 'failure_reason', 'created_at', 'expires_at',
   'completed_at', 'updated_at']);
 select columns_are('discord', 'discord_link_audit', array['id', 'member_number', 'old_discord_id',
@@ -37,7 +39,7 @@ select col_is_pk('public', 'regions', 'region_code', 'regions keyed by region_co
 select col_is_unique('public', 'positions', 'source_id', 'positions.source_id is unique (the sync key)');
 select fk_ok('public', 'positions', 'member_number', 'public', 'members', 'member_number');
 select fk_ok('discord', 'validation_logs', 'run_id', 'discord', 'validation_summaries', 'run_id');
-select col_type_is('discord', 'verification_requests', 'id', 'uuid', 'verification ids are UUIDs');
+select col_type_is('discord', 'verification_requests', 'verification_id', 'uuid', 'verification ids are UUIDs');
 select col_type_is('public', 'sync_logs', 'error_details', 'jsonb', 'error_details is jsonb');
 select col_not_null('discord', 'verification_requests', 'expires_at', 'every request expires');
 select col_default_is('public', 'members', 'status', 'inactive', 'members default to inactive');

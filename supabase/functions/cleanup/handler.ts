@@ -1,5 +1,5 @@
 // POST /cleanup: nightly housekeeping of one environment. Safe to repeat.
-import { serviceKeys } from "../../../shared/auth.ts";
+import { serviceRoleOnly } from "../../../shared/auth.ts";
 import { type EnvSource, serviceConfig } from "../../../shared/config.ts";
 import { getSql } from "../../../shared/db.ts";
 import { body, defineFunction, json } from "../../../shared/http.ts";
@@ -10,8 +10,7 @@ export function cleanupHandler(vars: EnvSource = Deno.env.toObject()) {
   return defineFunction({
     name: "cleanup",
     config: serviceConfig,
-    auth: (config) =>
-      serviceKeys([{ key: config.SUPABASE_SERVICE_ROLE_KEY, role: "service_role" }]),
+    auth: serviceRoleOnly,
     routes: {
       POST: {
         input: body(environmentOnly),

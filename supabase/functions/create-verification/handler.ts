@@ -9,7 +9,7 @@ import { createVerificationBody } from "../../../shared/requests.ts";
 
 interface Row {
   linked: boolean;
-  id: string | null;
+  verification_id: string | null;
   expires_at: Date | null;
   created: boolean | null;
 }
@@ -34,7 +34,7 @@ export function createVerificationHandler(vars: EnvSource = Deno.env.toObject())
           // (supabase/migrations/20261125000500_create_verification.sql).
           const [row] = await dbCall(() =>
             sql<Row[]>`
-              select linked, id, expires_at, created
+              select linked, verification_id, expires_at, created
               from ${sql(`private.${discord}_create_verification`)}(
                 ${input.discord_id}, ${input.discord_username},
                 ${config.VERIFICATION_TTL_MINUTES})`
@@ -43,8 +43,8 @@ export function createVerificationHandler(vars: EnvSource = Deno.env.toObject())
             throw new HttpError(409, "already_verified", "This Discord account is already linked");
           }
           return json(row.created ? 201 : 200, {
-            verification_id: row.id,
-            verification_url: verificationUrl(config.VERIFICATION_URL_BASE, row.id!),
+            verification_id: row.verification_id,
+            verification_url: verificationUrl(config.VERIFICATION_URL_BASE, row.verification_id!),
             expires_at: row.expires_at!.toISOString(),
             status: "pending",
           });

@@ -1,5 +1,5 @@
 // POST /sync runs the legacy MySQL import; GET /sync reports its health.
-import { serviceKeys } from "../../../shared/auth.ts";
+import { serviceRoleOnly } from "../../../shared/auth.ts";
 import { type EnvSource, syncConfig } from "../../../shared/config.ts";
 import { dbCall, getSql } from "../../../shared/db.ts";
 import { body, defineFunction, json, query } from "../../../shared/http.ts";
@@ -14,8 +14,7 @@ export function syncHandler(vars: EnvSource = Deno.env.toObject()) {
   return defineFunction({
     name: "sync",
     config: syncConfig,
-    auth: (config) =>
-      serviceKeys([{ key: config.SUPABASE_SERVICE_ROLE_KEY, role: "service_role" }]),
+    auth: serviceRoleOnly,
     routes: {
       GET: {
         input: query(environmentOnly),
