@@ -7,12 +7,14 @@ import { cleanupHandler } from "../supabase/functions/cleanup/handler.ts";
 import { completeVerificationHandler } from "../supabase/functions/complete-verification/handler.ts";
 import { createVerificationHandler } from "../supabase/functions/create-verification/handler.ts";
 import { syncHandler } from "../supabase/functions/sync/handler.ts";
+import { unlinkDiscordHandler } from "../supabase/functions/unlink-discord/handler.ts";
 
 export const FUNCTIONS: Record<string, (env: EnvSource) => Handler> = {
   "create-verification": createVerificationHandler,
   "complete-verification": completeVerificationHandler,
   "sync": syncHandler,
   "cleanup": cleanupHandler,
+  "unlink-discord": unlinkDiscordHandler,
 };
 
 export function functionsRouter(env: EnvSource): Handler {

@@ -10,6 +10,7 @@ import {
   type JWTPayload,
   jwtVerify,
 } from "jose";
+import type { Environment } from "./environment.ts";
 import { HttpError, unavailable } from "./errors.ts";
 
 const encoder = new TextEncoder();
@@ -30,10 +31,15 @@ function constantTimeEqual(presented: Uint8Array, expected: Uint8Array): boolean
   return diff === 0;
 }
 
-/** A service caller: operators and pg_cron hold the service role key, the Discord bot its own. */
+/**
+ * A service caller: operators and pg_cron hold the service role key, valid
+ * for both environments; the Discord bot holds a key of one environment.
+ */
 export interface ServiceCaller {
   kind: "service";
   role: "service_role" | "bot";
+  /** The only environment this caller may act on; unset: both. */
+  environment?: Environment;
 }
 
 /** A member signed in on the Member Hub. */
@@ -51,6 +57,7 @@ export type Authenticate<C extends Caller = Caller> = (req: Request) => Promise<
 export interface ServiceKey {
   key: string | undefined;
   role: ServiceCaller["role"];
+  environment?: Environment;
 }
 
 /**
@@ -61,17 +68,17 @@ export interface ServiceKey {
 export function serviceKeys(keys: ServiceKey[]): Authenticate<ServiceCaller> {
   const expected = keys.filter((k) => !!k.key).map((k) => ({
     bytes: encoder.encode(k.key),
-    role: k.role,
+    caller: { kind: "service", role: k.role, environment: k.environment } as ServiceCaller,
   }));
   return (req) => {
     const token = bearer(req);
     if (token) {
       const presented = encoder.encode(token);
-      let match: ServiceCaller["role"] | undefined;
+      let match: ServiceCaller | undefined;
       for (const key of expected) {
-        if (constantTimeEqual(presented, key.bytes)) match ??= key.role;
+        if (constantTimeEqual(presented, key.bytes)) match ??= key.caller;
       }
-      if (match) return Promise.resolve({ kind: "service", role: match });
+      if (match) return Promise.resolve(match);
     }
     return Promise.reject(new HttpError(401, "unauthorized", "A valid service key is required"));
   };
@@ -80,6 +87,24 @@ export function serviceKeys(keys: ServiceKey[]): Authenticate<ServiceCaller> {
 /** Operators and pg_cron only: the service role key. */
 export const serviceRoleOnly = (config: { SUPABASE_SERVICE_ROLE_KEY: string }) =>
   serviceKeys([{ key: config.SUPABASE_SERVICE_ROLE_KEY, role: "service_role" }]);
+
+/** Operators, pg_cron, and the Discord bot with a key of the environment it acts on. */
+export const serviceRoleOrBot = (config: {
+  SUPABASE_SERVICE_ROLE_KEY: string;
+  DISCORD_BOT_API_KEY: string[];
+  DISCORD_BOT_API_KEY_DEVELOPMENT: string[];
+}) =>
+  serviceKeys([
+    { key: config.SUPABASE_SERVICE_ROLE_KEY, role: "service_role" },
+    ...config.DISCORD_BOT_API_KEY.map((key) => botKey(key, "production")),
+    ...config.DISCORD_BOT_API_KEY_DEVELOPMENT.map((key) => botKey(key, "development")),
+  ]);
+
+const botKey = (key: string, environment: Environment): ServiceKey => ({
+  key,
+  role: "bot",
+  environment,
+});
 
 /** Either kind of caller: a service key is tried first, anything else must be a member token. */
 export function serviceOrMember(
@@ -105,6 +130,18 @@ class JwksUnavailable extends Error {}
  * keyed with a public key can pass), signature from the tenant's JWKS
  * (cached, refetched on an unknown `kid`), issuer, audience, exp and nbf.
  */
+/** Auth0's settings as the configuration names them. */
+export const auth0FromConfig = (config: {
+  AUTH0_DOMAIN: string;
+  AUTH0_AUDIENCE: string;
+  AUTH0_JWKS_URL?: string;
+}) =>
+  auth0Members({
+    domain: config.AUTH0_DOMAIN,
+    audience: config.AUTH0_AUDIENCE,
+    jwksUrl: config.AUTH0_JWKS_URL,
+  });
+
 export function auth0Members(opts: MemberVerifierOptions): Authenticate<Member> {
   const issuer = `https://${opts.domain}/`;
   const remote = createRemoteJWKSet(

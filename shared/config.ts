@@ -30,17 +30,51 @@ export const serviceConfig = base.extend({
   SUPABASE_SERVICE_ROLE_KEY: required,
 });
 
+/**
+ * A bot's keys for one environment: a comma-separated list, so a new key can
+ * be rolled out before the old one is removed. Short keys are refused: a
+ * guessable key would let anyone create requests or unlink members.
+ */
+const botKeys = z.string()
+  .transform((list) => list.split(",").map((key) => key.trim()).filter((key) => key !== ""))
+  .refine((keys) => keys.every((key) => key.length >= 32), "every key at least 32 characters")
+  .default([]);
+
+/** The Discord bot's keys, one list per environment (unset: only the service role key). */
+const botConfig = {
+  DISCORD_BOT_API_KEY: botKeys,
+  DISCORD_BOT_API_KEY_DEVELOPMENT: botKeys,
+};
+
+const loopback = new Set(["127.0.0.1", "localhost", "[::1]"]);
+
+/** Member tokens: Auth0's issuer, audience and key set (https, but for a local key set). */
+const auth0Config = {
+  AUTH0_DOMAIN: required.regex(/^[A-Za-z0-9.-]+(:\d+)?$/, "a host name, without scheme"),
+  AUTH0_AUDIENCE: required,
+  AUTH0_JWKS_URL: z.url().refine(
+    (url) => new URL(url).protocol === "https:" || loopback.has(new URL(url).hostname),
+    "must be https unless it is a loopback address",
+  ).optional(),
+};
+
+/** Origins the Member Hub is served from, for CORS; unset allows any (local use). */
+const hubConfig = {
+  HUB_ORIGINS: z.string()
+    .transform((list) => list.split(",").map((o) => o.trim()).filter((o) => o !== ""))
+    .pipe(z.array(z.url()))
+    .optional(),
+};
+
 export const createVerificationConfig = serviceConfig.extend({
-  DISCORD_BOT_API_KEY: z.string().trim().min(1).optional(),
+  ...botConfig,
   VERIFICATION_URL_BASE: z.url(),
   VERIFICATION_TTL_MINUTES: z.coerce.number().int().min(1).max(24 * 60).default(30),
 });
 
-export const completeVerificationConfig = base.extend({
-  AUTH0_DOMAIN: required.regex(/^[A-Za-z0-9.-]+(:\d+)?$/, "a host name, without scheme"),
-  AUTH0_AUDIENCE: required,
-  AUTH0_JWKS_URL: z.url().optional(),
-});
+export const completeVerificationConfig = base.extend({ ...auth0Config, ...hubConfig });
+
+export const unlinkConfig = serviceConfig.extend({ ...botConfig, ...auth0Config, ...hubConfig });
 
 export const syncConfig = serviceConfig.extend({
   MYSQL_HOST: required,

@@ -113,14 +113,14 @@ isOneToOne: false
           Tables: {
             "discord_link_audit": {
                   Row: {
-                    "auth0_user_id": string | null,"changed_at": string,"id": number,"member_number": string,"new_discord_id": string | null,"old_discord_id": string | null,"verification_id": string | null
+                    "action": string,"auth0_user_id": string | null,"changed_at": string,"id": number,"member_number": string,"new_discord_id": string | null,"old_discord_id": string | null,"reason": string | null,"requested_by": string,"verification_id": string | null
                   }
                   ComputedFields: never
                   Insert: {
-                    "auth0_user_id"?: string | null,"changed_at"?: string,"id"?: never,"member_number": string,"new_discord_id"?: string | null,"old_discord_id"?: string | null,"verification_id"?: string | null
+                    "action"?: string,"auth0_user_id"?: string | null,"changed_at"?: string,"id"?: never,"member_number": string,"new_discord_id"?: string | null,"old_discord_id"?: string | null,"reason"?: string | null,"requested_by": string,"verification_id"?: string | null
                   }
                   Update: {
-                    "auth0_user_id"?: string | null,"changed_at"?: string,"id"?: never,"member_number"?: string,"new_discord_id"?: string | null,"old_discord_id"?: string | null,"verification_id"?: string | null
+                    "action"?: string,"auth0_user_id"?: string | null,"changed_at"?: string,"id"?: never,"member_number"?: string,"new_discord_id"?: string | null,"old_discord_id"?: string | null,"reason"?: string | null,"requested_by"?: string,"verification_id"?: string | null
                   }
                   Relationships: [
                     
@@ -211,14 +211,14 @@ isOneToOne: false
           Tables: {
             "discord_link_audit": {
                   Row: {
-                    "auth0_user_id": string | null,"changed_at": string,"id": number,"member_number": string,"new_discord_id": string | null,"old_discord_id": string | null,"verification_id": string | null
+                    "action": string,"auth0_user_id": string | null,"changed_at": string,"id": number,"member_number": string,"new_discord_id": string | null,"old_discord_id": string | null,"reason": string | null,"requested_by": string,"verification_id": string | null
                   }
                   ComputedFields: never
                   Insert: {
-                    "auth0_user_id"?: string | null,"changed_at"?: string,"id"?: never,"member_number": string,"new_discord_id"?: string | null,"old_discord_id"?: string | null,"verification_id"?: string | null
+                    "action"?: string,"auth0_user_id"?: string | null,"changed_at"?: string,"id"?: never,"member_number": string,"new_discord_id"?: string | null,"old_discord_id"?: string | null,"reason"?: string | null,"requested_by": string,"verification_id"?: string | null
                   }
                   Update: {
-                    "auth0_user_id"?: string | null,"changed_at"?: string,"id"?: never,"member_number"?: string,"new_discord_id"?: string | null,"old_discord_id"?: string | null,"verification_id"?: string | null
+                    "action"?: string,"auth0_user_id"?: string | null,"changed_at"?: string,"id"?: never,"member_number"?: string,"new_discord_id"?: string | null,"old_discord_id"?: string | null,"reason"?: string | null,"requested_by"?: string,"verification_id"?: string | null
                   }
                   Relationships: [
                     

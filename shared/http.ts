@@ -2,8 +2,10 @@
 // (`auth`), what it accepts per method (`routes`, each a zod schema for the
 // JSON body or the query string) and what it does (`handle`). defineFunction
 // runs the steps in that order (the caller is authenticated before the body
-// is read) and adds the error shape, CORS, a request id and one log line per
-// request, so no handler can skip any of them.
+// is read; a caller bound to one environment is refused on the other before
+// anything is written) and adds the error shape, CORS for the functions a
+// browser calls, a request id and one log line per request, so no handler
+// can skip any of them.
 import type { z } from "zod";
 import type { Authenticate, Caller } from "./auth.ts";
 import { parseInput, readJson, readQuery } from "./body.ts";
@@ -13,10 +15,22 @@ import { errorBody, HttpError } from "./errors.ts";
 import { log, type LogLevel, setLogLevel } from "./log.ts";
 
 const CORS_HEADERS = {
-  "access-control-allow-origin": "*",
   "access-control-allow-headers": "authorization, x-client-info, apikey, content-type",
   "access-control-max-age": "86400",
 };
+
+/**
+ * CORS headers for a browser-facing function: `*` allows any origin (local
+ * use); a list allows only its own origins, echoed back with `Vary: Origin`.
+ */
+function setCors(res: Response, allowed: string[] | "*", origin: string | null) {
+  res.headers.set("vary", "origin");
+  if (allowed === "*") res.headers.set("access-control-allow-origin", "*");
+  else if (origin && allowed.includes(origin)) {
+    res.headers.set("access-control-allow-origin", origin);
+  } else return;
+  for (const [k, v] of Object.entries(CORS_HEADERS)) res.headers.set(k, v);
+}
 
 export function json(status: number, body: unknown, headers: HeadersInit = {}): Response {
   return new Response(JSON.stringify(body), {
@@ -63,6 +77,11 @@ export interface FunctionSpec<
   config: CS;
   /** Who may call: built once from the configuration. */
   auth: (config: z.output<CS>) => Authenticate<K>;
+  /**
+   * Origins a browser may call from (the Member Hub's functions only);
+   * absent: no CORS allowance, so no web page can call the function.
+   */
+  cors?: (config: z.output<CS>) => string[] | "*";
   routes: { GET?: Route<z.output<CS>, K, G>; POST?: Route<z.output<CS>, K, P> };
 }
 
@@ -71,6 +90,7 @@ export type Handler = (req: Request) => Promise<Response>;
 interface Ready<C, K extends Caller> {
   config: C;
   authenticate: Authenticate<K>;
+  origins?: string[] | "*";
 }
 
 /** Builds the request handler a function's index.ts passes to Deno.serve. */
@@ -87,7 +107,7 @@ export function defineFunction<
   try {
     const config = loadConfig(spec.config, vars);
     setLogLevel(config.LOG_LEVEL);
-    ready = { config, authenticate: spec.auth(config) };
+    ready = { config, authenticate: spec.auth(config), origins: spec.cors?.(config) };
   } catch (err) {
     if (!(err instanceof ConfigError)) throw err;
     configError = err;
@@ -116,6 +136,15 @@ export function defineFunction<
     const raw = route.input.from === "body" ? await readJson(req) : readQuery(req);
     const input = parseInput(route.input.schema, raw);
     seen.environment = input.environment;
+    if (
+      caller.kind === "service" && caller.environment && caller.environment !== input.environment
+    ) {
+      throw new HttpError(
+        403,
+        "wrong_environment",
+        `This key is not valid for ${input.environment}`,
+      );
+    }
     return await route.handle({
       req,
       config: ready.config,
@@ -139,7 +168,7 @@ export function defineFunction<
     }
     // Drain an unread body so the connection can be reused.
     if (req.body && !req.bodyUsed) await req.body.cancel().catch(() => {});
-    for (const [k, v] of Object.entries(CORS_HEADERS)) res.headers.set(k, v);
+    if (ready?.origins) setCors(res, ready.origins, req.headers.get("origin"));
     res.headers.set("x-request-id", requestId);
     log(res.status >= 500 ? "error" : "info", "request", {
       function: spec.name,

@@ -7,15 +7,53 @@ import { SYNC_TABLES } from "./sync/tables.ts";
 const withEnvironment = <T extends z.ZodRawShape>(shape: T) =>
   z.strictObject({ ...shape, environment: environmentSchema });
 
-export const discordId = z.string().regex(/^[0-9]{17,20}$/, "must be a string of 17-20 digits");
+/** The largest Discord snowflake: an unsigned 64-bit integer. */
+const MAX_SNOWFLAKE = 18446744073709551615n;
+
+/** A Discord snowflake as a string: 17-20 digits, no leading zero, within 64 bits. */
+export const discordId = z.string()
+  .regex(/^[1-9][0-9]{16,19}$/, "must be a string of 17-20 digits without a leading zero")
+  .refine((id) => !/^[0-9]+$/.test(id) || BigInt(id) <= MAX_SNOWFLAKE, {
+    message: "must be at most 18446744073709551615",
+  });
+
+/**
+ * Text a person will read: no control or format characters (Unicode Cc, Cf).
+ * Bidi overrides would disguise the name a member is asked to confirm, and
+ * Postgres cannot store NUL at all.
+ */
+const readableText = (max: number) =>
+  z.string().trim()
+    .min(1, "must not be empty")
+    .max(max, `at most ${max} characters`)
+    .refine(
+      (text) => !/[\p{Cc}\p{Cf}]/u.test(text),
+      "must not contain control or format characters",
+    );
 
 export const createVerificationBody = withEnvironment({
   discord_id: discordId,
-  discord_username: z.string().trim().min(1, "must not be empty").max(32, "at most 32 characters"),
+  discord_username: readableText(32),
 });
 
 export const completeVerificationBody = withEnvironment({
   verification_id: z.uuid("must be a UUID"),
+  /** The member confirms that this account replaces the one linked now. */
+  replace_existing_link: z.boolean().default(false),
+});
+
+export const previewQuery = withEnvironment({
+  verification_id: z.uuid("must be a UUID"),
+});
+
+/**
+ * A member unlinks their own account (no fields); the bot or an operator
+ * names the Discord account, with an optional reason. The handler checks
+ * which fields fit the caller.
+ */
+export const unlinkBody = withEnvironment({
+  discord_id: discordId.optional(),
+  reason: readableText(200).optional(),
 });
 
 export const syncBody = withEnvironment({

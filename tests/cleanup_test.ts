@@ -2,6 +2,7 @@
 import { assertEquals } from "./assert.ts";
 import {
   baseEnv,
+  BOT_KEY,
   call,
   db,
   discordId,
@@ -108,7 +109,7 @@ test("cleanup of one environment leaves the other alone", async () => {
 });
 
 test("cleanup needs the service key, and the bot key is not enough", async () => {
-  for (const token of [undefined, "wrong", "test-discord-bot-key"]) {
+  for (const token of [undefined, "wrong", BOT_KEY]) {
     const res = await call(CLEANUP, { token, body: {} });
     assertEquals(res.status, 401);
   }

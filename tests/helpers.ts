@@ -9,7 +9,12 @@ import { FUNCTIONS_PORT, STACK_MY_PORT, STACK_PG_URL } from "../local/stack.ts";
 
 export const DB_URL = STACK_PG_URL;
 export const SERVICE_KEY = "test-service-role-key";
-export const BOT_KEY = "test-discord-bot-key";
+/** The bot's production key; the development one is BOT_KEY_DEVELOPMENT. */
+export const BOT_KEY = "test-discord-bot-key-production-000001";
+export const BOT_KEY_DEVELOPMENT = "test-discord-bot-key-development-00001";
+/** The bot key of an environment. */
+export const botKey = (environment = "production") =>
+  environment === "development" ? BOT_KEY_DEVELOPMENT : BOT_KEY;
 export const AUTH0_DOMAIN = "mynatca-test.us.auth0.com";
 export const AUDIENCE = "https://api.mynatca.test";
 export const ISSUER = `https://${AUTH0_DOMAIN}/`;
@@ -22,6 +27,7 @@ export const baseEnv = (jwksUrl = "http://127.0.0.1:9/jwks.json"): EnvSource => 
   SUPABASE_URL: `http://127.0.0.1:${FUNCTIONS_PORT}`,
   SUPABASE_SERVICE_ROLE_KEY: SERVICE_KEY,
   DISCORD_BOT_API_KEY: BOT_KEY,
+  DISCORD_BOT_API_KEY_DEVELOPMENT: BOT_KEY_DEVELOPMENT,
   AUTH0_DOMAIN,
   AUTH0_AUDIENCE: AUDIENCE,
   AUTH0_JWKS_URL: jwksUrl,

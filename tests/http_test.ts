@@ -35,7 +35,8 @@ test("wrong method is 405 with Allow, for every function", async () => {
   }
 });
 
-test("OPTIONS answers the CORS preflight of every function", async () => {
+test("OPTIONS answers the preflight of every function; only the Hub's carry CORS", async () => {
+  const hubFacing = ["complete-verification", "unlink-discord"];
   for (const name of Object.keys(FUNCTIONS)) {
     const res = await fetch(server.fn(name), {
       method: "OPTIONS",
@@ -43,9 +44,47 @@ test("OPTIONS answers the CORS preflight of every function", async () => {
     });
     await res.body?.cancel();
     assertEquals(res.status, 204, name);
-    assertEquals(res.headers.get("access-control-allow-origin"), "*");
-    assert(res.headers.get("access-control-allow-headers")?.includes("authorization"));
-    assert(res.headers.get("access-control-allow-methods")?.includes("POST"));
+    assert(res.headers.get("access-control-allow-methods")?.includes("POST"), name);
+    if (hubFacing.includes(name)) {
+      assertEquals(res.headers.get("access-control-allow-origin"), "*", name);
+      assert(res.headers.get("access-control-allow-headers")?.includes("authorization"), name);
+    } else {
+      // Service-only functions: no web page may call them.
+      assertEquals(res.headers.get("access-control-allow-origin"), null, name);
+      assertEquals(res.headers.get("access-control-allow-headers"), null, name);
+    }
+  }
+});
+
+test("HUB_ORIGINS allows only its origins, on preflight and ordinary answers", async () => {
+  const hub = serveFunctions({
+    ...baseEnv(),
+    HUB_ORIGINS: "https://hub.mynatca.org, https://staging.hub.mynatca.org",
+  });
+  try {
+    for (const name of ["complete-verification", "unlink-discord"]) {
+      for (const method of ["OPTIONS", "POST"]) {
+        const allowed = await fetch(hub.fn(name), {
+          method,
+          headers: { origin: "https://staging.hub.mynatca.org" },
+        });
+        await allowed.body?.cancel();
+        assertEquals(
+          allowed.headers.get("access-control-allow-origin"),
+          "https://staging.hub.mynatca.org",
+          `${name} ${method}`,
+        );
+        assertMatch(allowed.headers.get("vary") ?? "", /origin/i);
+        const other = await fetch(hub.fn(name), {
+          method,
+          headers: { origin: "https://evil.example" },
+        });
+        await other.body?.cancel();
+        assertEquals(other.headers.get("access-control-allow-origin"), null, `${name} ${method}`);
+      }
+    }
+  } finally {
+    await hub.close();
   }
 });
 

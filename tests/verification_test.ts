@@ -4,6 +4,7 @@ import { assert, assertEquals, assertMatch, assertNotEquals } from "./assert.ts"
 import {
   baseEnv,
   BOT_KEY,
+  botKey,
   call,
   db,
   discordId,
@@ -20,7 +21,10 @@ const server = serveFunctions(baseEnv(auth0.jwksUrl));
 const CREATE = server.fn("create-verification");
 const COMPLETE = server.fn("complete-verification");
 
-const create = (body: Record<string, unknown>, token = BOT_KEY) => call(CREATE, { token, body });
+const create = (
+  body: Record<string, unknown>,
+  token = botKey(body.environment as string | undefined),
+) => call(CREATE, { token, body });
 const complete = async (verification_id: string, memberNumber: string, environment: string) =>
   call(COMPLETE, {
     token: await auth0.memberToken(memberNumber),
@@ -112,9 +116,27 @@ for (const env of ENVIRONMENTS) {
   test(`complete-verification ${environment}: relinking keeps the old id in the audit`, async () => {
     const oldId = discordId();
     const member = await insertMember(shared, { discord_id: oldId });
+    await db`update ${members} set discord_username = 'old-name' where member_number = ${member}`;
     const newId = discordId();
     const created = await create({ discord_id: newId, discord_username: "new", environment });
-    const res = await complete(created.body.verification_id, member, environment);
+    // Without the member's confirmation the link is not replaced.
+    const refused = await complete(created.body.verification_id, member, environment);
+    assertEquals(refused.status, 409);
+    assertEquals(refused.body.error.code, "would_replace_link");
+    assertEquals(refused.body.error.details, { current_discord_username: "old-name" });
+    const [pending] = await db`select status from ${requests}
+                               where verification_id = ${created.body.verification_id}`;
+    assertEquals(pending.status, "pending");
+    const [still] = await db`select discord_id from ${members} where member_number = ${member}`;
+    assertEquals(still.discord_id, oldId);
+    const res = await call(COMPLETE, {
+      token: await auth0.memberToken(member),
+      body: {
+        verification_id: created.body.verification_id,
+        environment,
+        replace_existing_link: true,
+      },
+    });
     assertEquals(res.status, 200);
     const [row] = await db`select discord_id from ${members} where member_number = ${member}`;
     assertEquals(row.discord_id, newId);

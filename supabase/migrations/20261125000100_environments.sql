@@ -114,7 +114,7 @@ select private.apply_to_environments($ddl$
       constraint members_status_check
       check (status in ('active', 'inactive', 'retired', 'deceased', 'suspended')),
     discord_id text
-      constraint members_discord_id_format check (discord_id ~ '^[0-9]{17,20}$'),
+      constraint members_discord_id_format check (discord_id ~ '^[1-9][0-9]{16,19}$'),
     discord_username text,
     discord_verified boolean not null default false,
     auth0_user_id text,
@@ -215,7 +215,7 @@ select private.apply_to_environments($ddl$
     id bigint generated always as identity constraint verification_requests_id_key unique,
     verification_id uuid primary key default gen_random_uuid(),
     discord_id text not null
-      constraint verification_requests_discord_id_format check (discord_id ~ '^[0-9]{17,20}$'),
+      constraint verification_requests_discord_id_format check (discord_id ~ '^[1-9][0-9]{16,19}$'),
     discord_username text not null,
     status text not null default 'pending'
       constraint verification_requests_status_check
@@ -249,10 +249,14 @@ select private.apply_to_environments($ddl$
   create table %2$I.discord_link_audit (
     id bigint generated always as identity primary key,
     member_number text not null,
+    action text not null default 'link'
+      constraint discord_link_audit_action_check check (action in ('link', 'unlink')),
     old_discord_id text,
     new_discord_id text,
     verification_id uuid,
     auth0_user_id text,
+    requested_by text not null,
+    reason text,
     changed_at timestamptz not null default now()
   );
   create index discord_link_audit_member_number_idx on %2$I.discord_link_audit (member_number);
@@ -260,6 +264,9 @@ select private.apply_to_environments($ddl$
     on %2$I.discord_link_audit (verification_id);
   comment on table %2$I.discord_link_audit is
     'Every change of a member''s Discord link: old and new account, the request and the Auth0 user. Operators only.';
+  comment on column %2$I.discord_link_audit.action is 'link (a completed verification) or unlink (unlink-discord).';
+  comment on column %2$I.discord_link_audit.requested_by is 'Who asked: the member''s Auth0 sub, bot or service.';
+  comment on column %2$I.discord_link_audit.reason is 'The reason the bot or an operator gave for an unlink.';
 
   -- updated_at, maintained whoever writes.
   create trigger set_updated_at before update on %1$I.regions

@@ -5,10 +5,12 @@
 -- returned, not raised, so that change commits.
 --
 -- outcome: completed | not_found | already_completed | expired |
---          not_eligible | discord_already_linked
+--          not_eligible | discord_already_linked | would_replace_link
+-- (would_replace_link: the member is linked to another Discord account and
+-- did not confirm the replacement; discord_username names the current one.)
 select private.apply_to_environments($ddl$
   create or replace function private."%2$s_complete_verification"(
-    p_verification_id uuid, p_member_number text, p_auth0_user_id text
+    p_verification_id uuid, p_member_number text, p_auth0_user_id text, p_replace boolean
   ) returns table (
     outcome text, discord_id text, discord_username text, member_number text,
     completed_at timestamptz
@@ -51,7 +53,7 @@ select private.apply_to_environments($ddl$
     if p_member_number is null then
       reason := 'no member number in the access token';
     else
-      select m.status, m.discord_id as previous,
+      select m.status, m.discord_id as previous, m.discord_username as previous_username,
              (select h.member_number from %1$I.members h
               where h.discord_id = req.discord_id) as holder
       into mem
@@ -78,14 +80,24 @@ select private.apply_to_environments($ddl$
       return;
     end if;
 
+    -- A member already linked elsewhere must confirm the replacement, so a
+    -- link sent by someone else cannot silently take the member's place.
+    if mem.previous is not null and mem.previous <> req.discord_id and not p_replace then
+      return query select 'would_replace_link', null::text, mem.previous_username, null::text,
+                          null::timestamptz;
+      return;
+    end if;
+
     -- Link. now() is the transaction's start, so both times agree.
     update %1$I.members m
     set discord_id = req.discord_id, discord_username = req.discord_username,
         discord_verified = true, verified_at = now(), auth0_user_id = p_auth0_user_id
     where m.member_number = p_member_number;
     insert into %2$I.discord_link_audit
-      (member_number, old_discord_id, new_discord_id, verification_id, auth0_user_id)
-    values (p_member_number, mem.previous, req.discord_id, req.id, p_auth0_user_id);
+      (member_number, action, old_discord_id, new_discord_id, verification_id, auth0_user_id,
+       requested_by)
+    values (p_member_number, 'link', mem.previous, req.discord_id, req.id, p_auth0_user_id,
+            p_auth0_user_id);
     update %2$I.verification_requests v
     set status = 'completed', member_number = p_member_number,
         auth0_user_id = p_auth0_user_id, completed_at = now(), failure_reason = null
@@ -95,6 +107,8 @@ select private.apply_to_environments($ddl$
                         done_at;
   end
   $fn$;
-  revoke all on function private."%2$s_complete_verification"(uuid, text, text) from public;
-  grant execute on function private."%2$s_complete_verification"(uuid, text, text) to service_role;
+  revoke all on function private."%2$s_complete_verification"(uuid, text, text, boolean) from public;
+  grant execute on function private."%2$s_complete_verification"(uuid, text, text, boolean)
+    to service_role;
+
 $ddl$);

@@ -25,8 +25,9 @@ select columns_are('public', 'sync_logs', array['id', 'sync_id', 'table_name', '
 select columns_are('discord', 'verification_requests', array['id', 'verification_id', 'discord_id', 'discord_username',
   'status', 'member_number', 'auth0_user_id', 'failure_reason', 'created_at', 'expires_at',
   'completed_at', 'updated_at']);
-select columns_are('discord', 'discord_link_audit', array['id', 'member_number', 'old_discord_id',
-  'new_discord_id', 'verification_id', 'auth0_user_id', 'changed_at']);
+select columns_are('discord', 'discord_link_audit', array['id', 'member_number', 'action',
+  'old_discord_id', 'new_discord_id', 'verification_id', 'auth0_user_id', 'requested_by', 'reason',
+  'changed_at']);
 select columns_are('discord', 'validation_summaries', array['run_id', 'sync_id', 'started_at',
   'finished_at', 'checked', 'eligible', 'inactive', 'missing', 'duration_ms']);
 select columns_are('discord', 'validation_logs', array['id', 'run_id', 'member_number', 'discord_id',
@@ -96,15 +97,19 @@ group by n.nspname order by n.nspname;
 
 -- Policies, exactly.
 select policies_are('public', 'members', array['Members read their own row',
-  'Members update their own contact details']);
-select policies_are('public', 'positions', array['Members read their own positions; admins read all']);
-select policies_are('public', 'facilities', array['Authenticated users read facilities']);
-select policies_are('public', 'regions', array['Authenticated users read regions']);
+  'Members update their own contact details', 'The Discord bot reads members']);
+select policies_are('public', 'positions', array['Members read their own positions; admins read all',
+  'The Discord bot reads positions']);
+select policies_are('public', 'facilities', array['Authenticated users read facilities',
+  'The Discord bot reads facilities']);
+select policies_are('public', 'regions', array['Authenticated users read regions',
+  'The Discord bot reads regions']);
 select policies_are('public', 'sync_logs', array[]::name[]);
-select policies_are('discord', 'verification_requests', array['Members read their own verification requests']);
+select policies_are('discord', 'verification_requests', array['Members read their own verification requests',
+  'The Discord bot reads verification requests']);
 select policies_are('discord', 'discord_link_audit', array[]::name[]);
-select policies_are('discord', 'validation_logs', array[]::name[]);
-select policies_are('discord', 'validation_summaries', array[]::name[]);
+select policies_are('discord', 'validation_logs', array['The Discord bot reads the latest ineligible links']);
+select policies_are('discord', 'validation_summaries', array['The Discord bot reads validation summaries']);
 select policy_roles_are('public', 'members', 'Members read their own row', array['authenticated']);
 select policy_cmd_is('public', 'members', 'Members update their own contact details', 'update',
   'the member update policy covers updates only');
@@ -140,10 +145,10 @@ select set_eq($$select schemaname || '.' || tablename from pg_publication_tables
 -- The verification functions are the service role's alone.
 select ok(not has_function_privilege('anon', 'private.discord_create_verification(text, text, integer)', 'execute'),
   'anon cannot create verification requests');
-select ok(not has_function_privilege('authenticated', 'private.discord_complete_verification(uuid, text, text)', 'execute'),
+select ok(not has_function_privilege('authenticated', 'private.discord_complete_verification(uuid, text, text, boolean)', 'execute'),
   'a member cannot complete a verification in SQL, bypassing the token check');
 select ok(not has_schema_privilege('anon', 'private', 'usage'), 'anon cannot use the private schema');
-select ok(has_function_privilege('service_role', 'private.discord_dev_complete_verification(uuid, text, text)', 'execute'),
+select ok(has_function_privilege('service_role', 'private.discord_dev_complete_verification(uuid, text, text, boolean)', 'execute'),
   'service_role completes verifications');
 
 -- Monitoring is for operators only.

@@ -18,7 +18,8 @@ $$;
 create function pg_temp.policies(s text) returns table (t text, p text, r text[], cmd text, q text, w text)
 language sql as $$
   select tablename::text, policyname::text, roles::text[], cmd::text,
-         regexp_replace(coalesce(qual, ''), '(public|dev)_is_admin', 'is_admin', 'g'),
+         regexp_replace(regexp_replace(coalesce(qual, ''), '(public|dev)_is_admin', 'is_admin', 'g'),
+                        '\m(discord_dev|discord)\.', '', 'g'),
          coalesce(with_check, '')
   from pg_policies where schemaname = s
 $$;

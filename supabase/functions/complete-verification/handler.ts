@@ -1,12 +1,14 @@
-// POST /complete-verification: a member, signed in through Auth0 on the
-// Member Hub, links the Discord account of a verification request.
-import { auth0Members } from "../../../shared/auth.ts";
+// complete-verification: a member, signed in through Auth0 on the Member
+// Hub, previews a verification request (GET) and links its Discord account
+// to their member record (POST).
+import { auth0FromConfig } from "../../../shared/auth.ts";
 import { completeVerificationConfig, type EnvSource } from "../../../shared/config.ts";
 import { dbCall, getSql, isUniqueViolation } from "../../../shared/db.ts";
 import { schemasFor } from "../../../shared/environment.ts";
 import { HttpError } from "../../../shared/errors.ts";
-import { body, defineFunction, json } from "../../../shared/http.ts";
-import { completeVerificationBody } from "../../../shared/requests.ts";
+import { body, defineFunction, json, query } from "../../../shared/http.ts";
+import { completeVerificationBody, previewQuery } from "../../../shared/requests.ts";
+import { previewRequest } from "./preview.ts";
 
 interface Outcome {
   outcome:
@@ -15,7 +17,8 @@ interface Outcome {
     | "already_completed"
     | "expired"
     | "not_eligible"
-    | "discord_already_linked";
+    | "discord_already_linked"
+    | "would_replace_link";
   discord_id: string | null;
   discord_username: string | null;
   member_number: string | null;
@@ -25,26 +28,41 @@ interface Outcome {
 const discordAlreadyLinked = () =>
   new HttpError(409, "discord_already_linked", "This Discord account is linked to another member");
 
-const REFUSALS: Record<Exclude<Outcome["outcome"], "completed">, () => HttpError> = {
-  not_found: () => new HttpError(404, "not_found", "No such verification request"),
+const REFUSALS: Record<Exclude<Outcome["outcome"], "completed">, (o: Outcome) => HttpError> = {
+  not_found: () => notFound(),
   already_completed: () =>
     new HttpError(409, "already_completed", "This request was completed already"),
   expired: () => new HttpError(410, "expired", "This verification request has expired"),
   not_eligible: () => new HttpError(403, "member_not_eligible", "This member cannot be verified"),
   discord_already_linked: discordAlreadyLinked,
+  would_replace_link: (o) =>
+    new HttpError(
+      409,
+      "would_replace_link",
+      "You are linked to another Discord account; confirm with replace_existing_link to replace it",
+      { current_discord_username: o.discord_username },
+    ),
 };
+
+export const notFound = () => new HttpError(404, "not_found", "No such verification request");
 
 export function completeVerificationHandler(vars: EnvSource = Deno.env.toObject()) {
   return defineFunction({
     name: "complete-verification",
     config: completeVerificationConfig,
-    auth: (config) =>
-      auth0Members({
-        domain: config.AUTH0_DOMAIN,
-        audience: config.AUTH0_AUDIENCE,
-        jwksUrl: config.AUTH0_JWKS_URL,
-      }),
+    auth: auth0FromConfig,
+    cors: (config) => config.HUB_ORIGINS ?? "*",
     routes: {
+      GET: {
+        input: query(previewQuery),
+        async handle({ config, caller: member, input, environment }) {
+          const preview = await dbCall(() =>
+            previewRequest(getSql(config), environment, input.verification_id, member)
+          );
+          if (!preview) throw notFound();
+          return json(200, preview);
+        },
+      },
       POST: {
         input: body(completeVerificationBody),
         async handle({ config, caller: member, input, environment }) {
@@ -58,13 +76,14 @@ export function completeVerificationHandler(vars: EnvSource = Deno.env.toObject(
             sql<Outcome[]>`
               select outcome, discord_id, discord_username, member_number, completed_at
               from ${sql(`private.${discord}_complete_verification`)}(
-                ${input.verification_id}, ${member.memberNumber ?? null}, ${member.userId})`
+                ${input.verification_id}, ${member.memberNumber ?? null}, ${member.userId},
+                ${input.replace_existing_link})`
           ).catch((err) => {
             // Another member won a race for the same Discord account.
             if (isUniqueViolation(err, "members_discord_id_key")) throw discordAlreadyLinked();
             throw err;
           });
-          if (result.outcome !== "completed") throw REFUSALS[result.outcome]();
+          if (result.outcome !== "completed") throw REFUSALS[result.outcome](result);
           return json(200, {
             status: "completed",
             verification_id: input.verification_id,

@@ -1,5 +1,5 @@
 // POST /create-verification: the Discord bot asks for a link for one account.
-import { serviceKeys } from "../../../shared/auth.ts";
+import { serviceRoleOrBot } from "../../../shared/auth.ts";
 import { createVerificationConfig, type EnvSource } from "../../../shared/config.ts";
 import { dbCall, getSql } from "../../../shared/db.ts";
 import { schemasFor } from "../../../shared/environment.ts";
@@ -18,11 +18,7 @@ export function createVerificationHandler(vars: EnvSource = Deno.env.toObject())
   return defineFunction({
     name: "create-verification",
     config: createVerificationConfig,
-    auth: (config) =>
-      serviceKeys([
-        { key: config.SUPABASE_SERVICE_ROLE_KEY, role: "service_role" },
-        { key: config.DISCORD_BOT_API_KEY, role: "bot" },
-      ]),
+    auth: serviceRoleOrBot,
     routes: {
       POST: {
         input: body(createVerificationBody),

@@ -1,0 +1,3 @@
+import { unlinkDiscordHandler } from "./handler.ts";
+
+Deno.serve(unlinkDiscordHandler());

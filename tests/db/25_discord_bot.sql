@@ -1,0 +1,128 @@
+-- The discord_bot role, as PostgREST and Realtime run it: `set local role
+-- discord_bot` with the JWT's claims for the transaction. It reads the
+-- tables the bot needs in both environments, and nothing else; it writes
+-- nothing.
+begin;
+select plan(62);
+
+-- Fixtures (as the owner), in both environments.
+insert into public.members (member_number, first_name, last_name, status, discord_id, discord_verified)
+values ('B1', 'Bo', 'One', 'active', '31111111111111111', true), ('B2', 'Bea', 'Two', 'retired', '32222222222222222', true);
+insert into dev.members (member_number, first_name, last_name, status)
+values ('B1', 'Bo', 'One', 'active');
+insert into public.positions (source_id, member_number, position_type) values (910001, 'B1', 'facrep');
+insert into public.facilities (facility_code, facility_name) values ('BBB', 'Bot Center');
+insert into public.regions (region_code, region_name) values ('NBB', 'Bot Region');
+insert into discord.verification_requests (discord_id, discord_username, expires_at)
+values ('33333333333333333', 'asker', now() + interval '30 minutes');
+insert into public.sync_logs (sync_id, operation) values (gen_random_uuid(), 'sync_start');
+-- Two validation runs: only the latest one's ineligible links are the bot's.
+insert into discord.validation_summaries (run_id, started_at, finished_at) values
+  ('00000000-0000-4000-8000-0000000000a1', now() - interval '1 day', now() - interval '1 day'),
+  ('00000000-0000-4000-8000-0000000000a2', now(), now());
+insert into discord.validation_logs (run_id, member_number, discord_id, result) values
+  ('00000000-0000-4000-8000-0000000000a1', 'B2', '32222222222222222', 'inactive'),
+  ('00000000-0000-4000-8000-0000000000a2', 'B1', '31111111111111111', 'eligible'),
+  ('00000000-0000-4000-8000-0000000000a2', 'B2', '32222222222222222', 'inactive');
+
+select has_role('discord_bot');
+select ok(not (select rolcanlogin from pg_roles where rolname = 'discord_bot'), 'discord_bot cannot log in');
+select ok(not (select rolbypassrls from pg_roles where rolname = 'discord_bot'), 'discord_bot does not bypass RLS');
+select ok(pg_has_role('authenticator', 'discord_bot', 'member'),
+  'authenticator may switch to discord_bot (the Data API and Realtime do)');
+
+-- pgTAP lives in `extensions`; the bot role needs it only to run these
+-- assertions (rolled back with the test).
+grant usage on schema extensions to discord_bot;
+select set_config('request.jwt.claims', '{"role":"discord_bot","iss":"supabase"}', true);
+set local role discord_bot;
+
+-- Reads, in both environments.
+select ok((select count(*) from public.members where member_number in ('B1', 'B2')) = 2, 'bot reads every member');
+select ok((select count(*) from dev.members where member_number = 'B1') = 1, 'bot reads development members');
+select ok((select count(*) from public.positions where source_id = 910001) = 1, 'bot reads positions');
+select lives_ok('select 1 from dev.positions', 'bot reads development positions');
+select ok((select count(*) from public.facilities where facility_code = 'BBB') = 1, 'bot reads facilities');
+select lives_ok('select 1 from dev.facilities', 'bot reads development facilities');
+select ok((select count(*) from public.regions where region_code = 'NBB') = 1, 'bot reads regions');
+select lives_ok('select 1 from dev.regions', 'bot reads development regions');
+select ok((select count(*) from discord.verification_requests where discord_id = '33333333333333333') = 1,
+  'bot reads verification requests');
+select lives_ok('select 1 from discord_dev.verification_requests', 'bot reads development verification requests');
+select results_eq($$select member_number, result from discord.ineligible_links$$,
+  $$values ('B2'::text, 'inactive'::text)$$, 'bot reads the latest ineligible links');
+select lives_ok('select 1 from discord_dev.ineligible_links', 'bot reads development ineligible links');
+select ok((select count(*) from discord.validation_summaries) >= 2, 'bot reads validation summaries');
+select lives_ok('select 1 from discord_dev.validation_summaries', 'bot reads development validation summaries');
+select results_eq($$select member_number, result, run_id::text from discord.validation_logs$$,
+  $$values ('B2'::text, 'inactive'::text, '00000000-0000-4000-8000-0000000000a2'::text)$$,
+  'validation_logs shows the bot no more than ineligible_links does');
+
+-- Writes: none, anywhere.
+select throws_ok($$insert into public.members (member_number, first_name, last_name) values ('X', 'a', 'b')$$,
+  '42501', null, 'bot cannot insert members');
+select throws_ok($$update public.members set discord_id = null where member_number = 'B1'$$,
+  '42501', null, 'bot cannot unlink in SQL');
+select throws_ok($$update public.members set email = 'x@example.org'$$, '42501', null,
+  'bot cannot update members');
+select throws_ok($$delete from public.members$$, '42501', null, 'bot cannot delete members');
+select throws_ok($$update dev.members set status = 'active'$$, '42501', null, 'bot cannot update development members');
+select throws_ok($$insert into public.positions (source_id, member_number, position_type) values (1, 'B1', 'neb')$$,
+  '42501', null, 'bot cannot insert positions');
+select throws_ok($$update public.facilities set active = false$$, '42501', null, 'bot cannot update facilities');
+select throws_ok($$delete from public.regions$$, '42501', null, 'bot cannot delete regions');
+select throws_ok($$insert into discord.verification_requests (discord_id, discord_username, expires_at)
+  values ('34444444444444444', 'x', now())$$, '42501', null, 'bot cannot create requests in SQL');
+select throws_ok($$update discord.verification_requests set status = 'completed'$$, '42501', null,
+  'bot cannot complete requests in SQL');
+select throws_ok($$delete from discord_dev.verification_requests$$, '42501', null,
+  'bot cannot delete development requests');
+select throws_ok($$insert into discord.validation_summaries (sync_id) values (null)$$, '42501', null,
+  'bot cannot write validation summaries');
+select throws_ok($$delete from discord.validation_logs$$, '42501', null, 'bot cannot delete validation logs');
+
+-- Nothing else: sync logs, cursor, audit, monitoring, private, cron, net, vault.
+select throws_ok('select 1 from public.sync_logs', '42501', null, 'bot: no sync_logs');
+select throws_ok('select 1 from dev.sync_logs', '42501', null, 'bot: no development sync_logs');
+select throws_ok('select 1 from public.sync_cursor', '42501', null, 'bot: no sync_cursor');
+select throws_ok('select 1 from discord.discord_link_audit', '42501', null, 'bot: no link audit');
+select throws_ok('select 1 from discord_dev.discord_link_audit', '42501', null, 'bot: no development link audit');
+select throws_ok('select 1 from monitoring.last_successful_sync', '42501', null, 'bot: no monitoring');
+select throws_ok('select 1 from monitoring.connection_count', '42501', null, 'bot: no monitoring views');
+select throws_ok($$select private.invoke_function('sync')$$, '42501', null, 'bot: cannot invoke functions');
+select throws_ok($$select * from private.discord_complete_verification(gen_random_uuid(), 'B1', 'x', true)$$,
+  '42501', null, 'bot: cannot complete verifications in SQL');
+select throws_ok($$select * from private.discord_unlink_discord('B1', null, 'bot', null, null)$$,
+  '42501', null, 'bot: cannot unlink in SQL');
+select throws_ok('select 1 from private.health_checks', '42501', null, 'bot: no private tables');
+select throws_ok('select 1 from cron.job', '42501', null, 'bot: no cron jobs');
+select throws_ok($$select cron.schedule('x', '* * * * *', 'select 1')$$, '42501', null, 'bot: cannot schedule');
+select throws_ok('select 1 from net.http_request_queue', '42501', null, 'bot: no pg_net queue');
+select throws_ok($$select net.http_post('http://127.0.0.1:1/')$$, '42501', null, 'bot: cannot send HTTP');
+select throws_ok('select 1 from vault.secrets', '42501', null, 'bot: no vault');
+select throws_ok('select 1 from vault.decrypted_secrets', '42501', null, 'bot: no decrypted secrets');
+reset role;
+
+-- Grants as the catalog states them, for both pairs.
+select ok(bool_and(has_table_privilege('discord_bot', t, 'select')), 'select granted: ' || s)
+from (values ('public'), ('dev')) v(s),
+     lateral (select format('%I.%I', s, x) as t from unnest(array['members', 'positions', 'facilities', 'regions']) x) q
+group by s order by s;
+select ok(bool_and(has_table_privilege('discord_bot', t, 'select')), 'select granted: ' || s)
+from (values ('discord'), ('discord_dev')) v(s),
+     lateral (select format('%I.%I', s, x) as t
+              from unnest(array['verification_requests', 'ineligible_links', 'validation_summaries', 'validation_logs']) x) q
+group by s order by s;
+select ok(not bool_or(has_table_privilege('discord_bot', format('%I.%I', n.nspname, c.relname),
+                                          'insert, update, delete, truncate')),
+          'no write privilege on any table of ' || n.nspname)
+from pg_class c join pg_namespace n on n.oid = c.relnamespace
+where n.nspname in ('public', 'dev', 'discord', 'discord_dev') and c.relkind in ('r', 'v')
+group by n.nspname order by n.nspname;
+select ok(not has_table_privilege('discord_bot', format('%I.sync_logs', s), 'select'), 'no sync_logs in ' || s)
+from (values ('public'), ('dev')) v(s) order by s;
+select ok(not has_schema_privilege('discord_bot', s, 'usage'), 'no usage on ' || s)
+from (values ('private'), ('monitoring'), ('vault')) v(s) order by s;
+
+select * from finish();
+rollback;
