@@ -254,5 +254,9 @@ case "${1:-status}" in
   reset) reset ;;
   env) env_vars ;;
   migrate) migrate ;;
+  # Fault tests: stop PostgreSQL as a crash would (no checkpoint, connections
+  # cut), and start it again.
+  pg-kill) as_pg "$PG_BIN/pg_ctl" -D "$PG_DATA" -m immediate -w stop >/dev/null ;;
+  pg-start) pg_up ;;
   *) echo "usage: npm run stack -- install|up|down|status|reset|env" >&2; exit 2 ;;
 esac

@@ -1,37 +1,14 @@
-// Postgres through postgres.js: one small pool per isolate and URL, safe for
-// Supabase's transaction pooler (no prepared statements), and the mapping of
-// driver faults to the API's error codes (docs/api.md).
-import postgres from "postgres";
-import type { DatabaseConfig } from "./config.ts";
+// Postgres through postgres.js: pools (db_pool.ts) safe for Supabase's
+// transaction pooler (no prepared statements), and the mapping of driver
+// faults to the API's error codes (docs/api.md).
+import type postgres from "postgres";
+import { replacePools, type Sql } from "./db_pool.ts";
 import { HttpError, unavailable } from "./errors.ts";
 import { withRetry } from "./retry.ts";
 
-export type Sql = postgres.Sql;
+export type { Sql } from "./db_pool.ts";
+export { closePools, getSql } from "./db_pool.ts";
 export type TransactionSql = postgres.TransactionSql;
-
-const pools = new Map<string, Sql>();
-
-export function getSql(config: DatabaseConfig): Sql {
-  const url = config.SUPABASE_DB_URL;
-  let sql = pools.get(url);
-  if (!sql) {
-    sql = postgres(url, {
-      prepare: false,
-      max: config.DB_POOL_SIZE,
-      idle_timeout: 20,
-      connect_timeout: 10,
-      onnotice: () => {},
-      connection: { application_name: "mynatca-functions" },
-    });
-    pools.set(url, sql);
-  }
-  return sql;
-}
-
-export async function closePools(): Promise<void> {
-  await Promise.all([...pools.values()].map((sql) => sql.end({ timeout: 5 })));
-  pools.clear();
-}
 
 const CONNECTION_CODES = new Set([
   "ECONNREFUSED",
@@ -42,6 +19,8 @@ const CONNECTION_CODES = new Set([
   "CONNECTION_ENDED",
   "CONNECTION_DESTROYED",
   "CONNECT_TIMEOUT",
+  // withRetry's own timeout: a query on a dead connection that never settled.
+  "ATTEMPT_TIMEOUT",
 ]);
 
 /** The connection is gone or the server is going away: a retry may succeed. */
@@ -62,13 +41,22 @@ export const isUniqueViolation = (err: unknown, constraint?: string) => {
 
 export const isTransientDbError = (err: unknown) => isConnectionError(err) || isConflictError(err);
 
+/** A request's database call is abandoned (and retried) after this long. */
+const REQUEST_ATTEMPT_TIMEOUT_MS = 15_000;
+
 /**
  * Runs `fn`, retrying transient faults a few times; a database that stays
  * unreachable becomes 503 `unavailable`.
  */
 export async function dbCall<T>(fn: () => Promise<T>): Promise<T> {
   try {
-    return await withRetry(fn, { retries: 3, baseDelayMs: 100, isTransient: isTransientDbError });
+    return await withRetry(fn, {
+      retries: 3,
+      baseDelayMs: 100,
+      attemptTimeoutMs: REQUEST_ATTEMPT_TIMEOUT_MS,
+      isTransient: isTransientDbError,
+      onRetry: (err) => isConnectionError(err) && replacePools(),
+    });
   } catch (err) {
     if (err instanceof HttpError) throw err;
     if (isTransientDbError(err)) throw unavailable("The database");
