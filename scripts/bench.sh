@@ -6,5 +6,6 @@ ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$ROOT"
 bash scripts/stack.sh up
 export LOG_LEVEL=silent
-npx --no-install deno run -A bench/verification.ts
-npx --no-install deno run -A bench/sync.ts
+# Deno by its package: node_modules/.bin/deno may be the deno-edge alias's.
+node node_modules/deno/bin.cjs run -A bench/verification.ts
+node node_modules/deno/bin.cjs run -A bench/sync.ts

@@ -9,8 +9,11 @@ source scripts/stack-vars.sh
 OUT=shared/database.types.ts
 tmp=$(mktemp)
 trap 'rm -f "$tmp"' EXIT
+# The local stack has no TLS. On a port other than supabase/config.toml's
+# [db] port (a second checkout's stack), the CLI tries TLS first and prints a
+# notice about the plaintext fallback on stdout, into the generated file.
 npx --no-install supabase gen types typescript \
-  --remote="$STACK_PG_URL" \
+  --remote="$STACK_PG_URL?sslmode=disable" \
   --schema public,dev,discord,discord_dev >"$tmp" 2>/dev/null
 if [ "${1:-}" = "--check" ]; then
   if ! diff -u "$OUT" "$tmp" >/dev/null; then

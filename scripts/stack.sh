@@ -34,7 +34,6 @@ install_missing() {
   [ -x "$PG_BIN/initdb" ] || missing+=(postgresql-15)
   [ -f /usr/share/postgresql/15/extension/pg_cron.control ] || missing+=(postgresql-15-cron)
   [ -f /usr/share/postgresql/15/extension/pgtap.control ] || missing+=(postgresql-15-pgtap)
-  command -v pg_prove >/dev/null || missing+=(libtap-parser-sourcehandler-pgtap-perl)
   command -v mariadbd >/dev/null || [ -x /usr/sbin/mariadbd ] || missing+=(mariadb-server)
   command -v mariadb >/dev/null || missing+=(mariadb-client)
   [ ${#missing[@]} -eq 0 ] && return 0

@@ -6,5 +6,6 @@ ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$ROOT"
 bash scripts/stack.sh up
 [ -f supabase/functions/.env ] || cp supabase/functions/.env.example supabase/functions/.env
-npx --no-install deno run -A scripts/seed.ts --if-empty
-exec npx --no-install deno run -A scripts/serve.ts
+# Deno by its package: node_modules/.bin/deno may be the deno-edge alias's.
+node node_modules/deno/bin.cjs run -A scripts/seed.ts --if-empty
+exec node node_modules/deno/bin.cjs run -A scripts/serve.ts

@@ -150,26 +150,98 @@ test("bodies over 16 KiB are 413, declared or streamed", async () => {
   assertEquals(declared.status, 413);
   assertCleanError(declared.body, "payload_too_large");
   // Chunked, without Content-Length: the limit must hold while streaming,
-  // so the answer comes long before a 64 MiB body could have been read.
+  // so the answer comes long before a 64 MiB body could have been sent.
   const total = 64 * 1024 * 1024;
-  let sent = 0;
-  const stream = new ReadableStream<Uint8Array>({
-    pull(controller) {
-      if (sent >= total) return controller.close();
-      sent += 8192;
-      controller.enqueue(new TextEncoder().encode(" ".repeat(8192)));
-    },
-  });
-  const res = await fetch(CREATE, {
-    method: "POST",
-    headers: { authorization: `Bearer ${BOT_KEY}`, "content-type": "application/json" },
-    body: stream,
-  });
-  const sentWhenAnswered = sent;
-  assertEquals(res.status, 413);
-  assertCleanError(await res.json(), "payload_too_large");
-  assert(sentWhenAnswered < total / 4, `answered after ${sentWhenAnswered} bytes`);
+  const streamed = await streamUntilAnswered(CREATE, { authorization: `Bearer ${BOT_KEY}` }, total);
+  assertEquals(streamed.status, 413);
+  assertCleanError(JSON.parse(streamed.body), "payload_too_large");
+  assert(
+    streamed.sentWhenAnswered < total / 4,
+    `answered after ${streamed.sentWhenAnswered} bytes`,
+  );
 });
+
+/**
+ * POSTs a chunked JSON body of up to `total` bytes over a raw connection,
+ * reading while it writes, and stops writing as soon as the answer begins.
+ * A server may answer before it has read the whole body and then close the
+ * connection, so a client still writing can see a broken pipe before it reads
+ * the answer (Deno 2.1's fetch reports exactly that); reading concurrently
+ * observes the answer itself, and how much had been sent when it came.
+ */
+async function streamUntilAnswered(url: string, headers: Record<string, string>, total: number) {
+  const target = new URL(url);
+  const conn = await Deno.connect({ hostname: target.hostname, port: Number(target.port) });
+  const encoder = new TextEncoder();
+  const CHUNK = 8192;
+  let sent = 0;
+  let sentWhenAnswered: number | undefined;
+  let writing = true;
+  let received: Uint8Array = new Uint8Array(0);
+  const reading = (async () => {
+    const buf = new Uint8Array(64 * 1024);
+    while (!completeResponse(received)) {
+      const n = await conn.read(buf);
+      if (n === null) return;
+      sentWhenAnswered ??= sent;
+      received = concat(received, buf.subarray(0, n));
+    }
+    // A server that answers, stops reading and keeps the connection open
+    // would leave the write below pending forever.
+    if (writing) conn.close();
+  })().catch((err: unknown) => err);
+  let writeError: unknown;
+  try {
+    const head = Object.entries({ ...headers, "content-type": "application/json" })
+      .map(([k, v]) => `${k}: ${v}\r\n`).join("");
+    const start = `POST ${target.pathname} HTTP/1.1\r\nhost: ${target.host}\r\n${head}`;
+    await writeAll(conn, encoder.encode(`${start}transfer-encoding: chunked\r\n\r\n`));
+    const chunk = encoder.encode(`${CHUNK.toString(16)}\r\n${" ".repeat(CHUNK)}\r\n`);
+    while (sentWhenAnswered === undefined && sent < total) {
+      await writeAll(conn, chunk);
+      sent += CHUNK;
+    }
+    if (sentWhenAnswered === undefined) await writeAll(conn, encoder.encode("0\r\n\r\n"));
+  } catch (err) {
+    // Broken pipe, reset, or closed above: acceptable only if an answer came.
+    writeError = err;
+  } finally {
+    writing = false;
+  }
+  const readError = await reading;
+  try {
+    conn.close();
+  } catch { /* already closed once the answer was read */ }
+  const text = new TextDecoder().decode(received);
+  assert(
+    completeResponse(received),
+    `no whole answer after ${sent} bytes (write: ${writeError}, read: ${readError}): ${text}`,
+  );
+  return {
+    status: Number(/^HTTP\/1\.1 (\d{3}) /.exec(text)?.[1]),
+    body: text.slice(text.indexOf("\r\n\r\n") + 4),
+    sentWhenAnswered: sentWhenAnswered ?? sent,
+  };
+}
+
+async function writeAll(conn: Deno.Conn, bytes: Uint8Array) {
+  for (let off = 0; off < bytes.length;) off += await conn.write(bytes.subarray(off));
+}
+
+/** Whether `bytes` hold a whole HTTP/1.1 response with a Content-Length body. */
+function completeResponse(bytes: Uint8Array): boolean {
+  const text = new TextDecoder().decode(bytes);
+  const end = text.indexOf("\r\n\r\n");
+  const length = /\r\ncontent-length: *(\d+)\r\n/i.exec(text.slice(0, end + 2))?.[1];
+  return end >= 0 && length !== undefined && bytes.byteLength >= end + 4 + Number(length);
+}
+
+function concat(a: Uint8Array, b: Uint8Array): Uint8Array {
+  const out = new Uint8Array(a.byteLength + b.byteLength);
+  out.set(a);
+  out.set(b, a.byteLength);
+  return out;
+}
 
 test("SQL metacharacters are stored verbatim", async () => {
   const name = `'); drop table discord.verification_requests; --`.slice(0, 32);
