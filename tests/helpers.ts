@@ -163,6 +163,12 @@ export async function insertMember(
   return row.member_number;
 }
 
+/**
+ * Flags for a `deno run` of a project file from a test: Deno 2.1 (the Edge
+ * runtime's line, the second leg of npm test) cannot read deno.lock's format.
+ */
+export const denoLockArgs = Deno.version.deno.startsWith("2.1.") ? ["--no-lock"] : [];
+
 /** Deno.test without the resource sanitizers: servers and pools live for the whole file. */
 export const test = (name: string, fn: (t: Deno.TestContext) => Promise<void>) =>
   Deno.test({ name, fn, sanitizeOps: false, sanitizeResources: false });

@@ -3,7 +3,7 @@
 // stopped as a crash would and started again. The server must keep serving,
 // answer each call with JSON, recover within 30 s, and lose nothing.
 import { assert, assertEquals } from "./assert.ts";
-import { baseEnv, call, db, discordId, SERVICE_KEY, test } from "./helpers.ts";
+import { baseEnv, call, db, denoLockArgs, discordId, SERVICE_KEY, test } from "./helpers.ts";
 import { loadDemoData, recreateSourceDatabase, scaled } from "../local/demo_data.ts";
 
 const SOURCE_DB = "mynatca_pg_fault_test";
@@ -11,13 +11,11 @@ const my = await recreateSourceDatabase(SOURCE_DB);
 await loadDemoData(my, scaled(30_000));
 await my.end();
 
-const port = 54400 + Math.floor(Math.random() * 500);
 const child = new Deno.Command(Deno.execPath(), {
-  args: ["run", "-A", "tests/support/function_server.ts"],
+  args: ["run", "-A", ...denoLockArgs, "tests/support/function_server.ts"],
   env: Object.fromEntries(
     Object.entries({
       ...baseEnv(),
-      FUNCTIONS_PORT: String(port),
       MYSQL_DB: SOURCE_DB,
       SYNC_BATCH_SIZE: "200",
       SYNC_RETRY_COUNT: "8",
@@ -37,10 +35,11 @@ collect(child.stdout);
 collect(child.stderr);
 let exited: Deno.CommandStatus | undefined;
 child.status.then((s) => (exited = s));
-const url = (name: string) => `http://127.0.0.1:${port}/functions/v1/${name}`;
-for (let i = 0; i < 100 && !output.join("").includes("listening"); i++) {
+for (let i = 0; i < 100 && !/listening \d+/.test(output.join("")); i++) {
   await new Promise((r) => setTimeout(r, 100));
 }
+const port = /listening (\d+)/.exec(output.join(""))?.[1];
+const url = (name: string) => `http://127.0.0.1:${port}/functions/v1/${name}`;
 
 /** A sync call; a dropped connection is an answer too (status 0), judged by the test. */
 const sync = (body: Record<string, unknown> = {}) =>
@@ -77,7 +76,10 @@ test("connections killed under a running sync: the server keeps serving", async 
     await new Promise((r) => setTimeout(r, 40));
   }
   const res = await running;
-  assert(answeredWithJson(res), `answer: ${res.status} ${JSON.stringify(res.body)}`);
+  assert(
+    answeredWithJson(res),
+    `answer: ${res.status} ${JSON.stringify(res.body)}\n${output.join("").slice(-2000)}`,
+  );
   assert(alive(), `the server died:\n${output.join("").slice(-2000)}`);
   await recovers(() => sync(), 30);
 });
@@ -90,7 +92,10 @@ test("Postgres stopped and started mid-sync: a JSON answer, recovery within 30 s
   await new Promise((r) => setTimeout(r, 1500));
   await stack("pg-start");
   const res = await running;
-  assert(answeredWithJson(res), `answer: ${res.status} ${JSON.stringify(res.body)}`);
+  assert(
+    answeredWithJson(res),
+    `answer: ${res.status} ${JSON.stringify(res.body)}\n${output.join("").slice(-2000)}`,
+  );
   assert(alive(), `the server died:\n${output.join("").slice(-2000)}`);
   const create = () =>
     call(url("create-verification"), {

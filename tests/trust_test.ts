@@ -9,6 +9,7 @@ import {
   BOT_KEY_DEVELOPMENT,
   call,
   db,
+  denoLockArgs,
   discordId,
   ENVIRONMENTS,
   fakeAuth0,
@@ -280,7 +281,7 @@ test("the deploy guide's secret files are never committed", async () => {
 test("npm run bot-token mints a discord_bot JWT signed with the project's secret", async () => {
   const secret = "a-project-jwt-secret-of-at-least-32-characters";
   const out = await new Deno.Command(Deno.execPath(), {
-    args: ["run", "--allow-env", "scripts/bot-token.ts", "--days", "30"],
+    args: ["run", "--allow-env", ...denoLockArgs, "scripts/bot-token.ts", "--days", "30"],
     env: { SUPABASE_JWT_SECRET: secret },
   }).output();
   assertEquals(out.code, 0, new TextDecoder().decode(out.stderr));
@@ -293,7 +294,7 @@ test("npm run bot-token mints a discord_bot JWT signed with the project's secret
   const days = (payload.exp! - payload.iat!) / 86400;
   assertEquals(days, 30);
   const missing = await new Deno.Command(Deno.execPath(), {
-    args: ["run", "--allow-env", "scripts/bot-token.ts"],
+    args: ["run", "--allow-env", ...denoLockArgs, "scripts/bot-token.ts"],
     env: { SUPABASE_JWT_SECRET: "" },
   }).output();
   assertEquals(missing.code, 2);
