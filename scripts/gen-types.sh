@@ -9,7 +9,9 @@ source scripts/stack-vars.sh
 OUT=shared/database.types.ts
 tmp=$(mktemp)
 trap 'rm -f "$tmp"' EXIT
-npx --no-install supabase gen types typescript \
+# The local Postgres has no TLS: without PGSSLMODE=disable the CLI tries TLS
+# first and prints its fallback warning into the generated file.
+PGSSLMODE=disable npx --no-install supabase gen types typescript \
   --remote="$STACK_PG_URL" \
   --schema public,dev,discord,discord_dev >"$tmp" 2>/dev/null
 if [ "${1:-}" = "--check" ]; then
