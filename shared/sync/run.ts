@@ -7,7 +7,7 @@ import { HttpError, unavailable } from "../errors.ts";
 import { log } from "../log.ts";
 import { withRetry } from "../retry.ts";
 import { SYNC_TABLES, type SyncTable } from "../validation.ts";
-import { isTransientMysqlError, openSource, type Source } from "./source.ts";
+import { describeSourceFailure, isTransientMysqlError, openSource, type Source } from "./source.ts";
 import { TABLE_SPECS } from "./tables.ts";
 import {
   existingMembers,
@@ -128,13 +128,14 @@ export async function runSync(
     try {
       source = await retry(() => openSource(config), isTransientMysqlError);
     } catch (err) {
+      const failure = describeSourceFailure(err);
       await logRow({
         operation: "sync_error",
         status: "failed",
         duration_ms: Math.round(performance.now() - started),
-        error_details: { reason: "the legacy MySQL database is unreachable", code: codeOf(err) },
+        error_details: failure,
       });
-      log("error", "sync_source_unreachable", { sync_id: syncId, code: codeOf(err) });
+      log("error", "sync_source_unreachable", { sync_id: syncId, code: failure.code });
       throw unavailable("The legacy MySQL database");
     }
     // A dropped source connection loses its snapshot: reopen and go on
