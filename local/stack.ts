@@ -9,6 +9,8 @@ export const STACK_PG_PORT = Number(vars.STACK_PG_PORT);
 export const STACK_MY_PORT = Number(vars.STACK_MY_PORT);
 export const FUNCTIONS_PORT = Number(vars.FUNCTIONS_PORT);
 export const STACK_PG_URL = `postgresql://postgres:postgres@127.0.0.1:${STACK_PG_PORT}/postgres`;
+/** The CA that signed the local MariaDB's TLS certificate (made by scripts/stack.sh). */
+export const STACK_MYSQL_CA_FILE = `${ROOT}.stack/tls/ca.pem`;
 
 /**
  * The local tools' configuration: the stack's addresses, under

@@ -12,6 +12,7 @@ PG_DATA="$STACK/pg"
 MY_DATA="$STACK/mysql"
 RUN="$STACK/run"
 LOGS="$STACK/log"
+TLS="$STACK/tls"
 # shellcheck source=scripts/stack-vars.sh
 source "$ROOT/scripts/stack-vars.sh"
 PG_PORT=$STACK_PG_PORT
@@ -36,6 +37,7 @@ install_missing() {
   [ -f /usr/share/postgresql/15/extension/pgtap.control ] || missing+=(postgresql-15-pgtap)
   command -v mariadbd >/dev/null || [ -x /usr/sbin/mariadbd ] || missing+=(mariadb-server)
   command -v mariadb >/dev/null || missing+=(mariadb-client)
+  command -v openssl >/dev/null || missing+=(openssl)
   [ ${#missing[@]} -eq 0 ] && return 0
   if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
     say "installing ${missing[*]}"
@@ -115,12 +117,47 @@ pg_up() {
 
 port_taken() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
 
+# The production source is reached over TLS, so the local MariaDB offers it
+# too, with a certificate from a CA of its own (made once, kept in .stack/tls)
+# valid for 127.0.0.1 and localhost. Plain connections stay allowed.
+tls_certs() {
+  local log="$LOGS/openssl.log"
+  if [ ! -f "$TLS/ca.pem" ] || [ ! -f "$TLS/ca.key" ]; then
+    say "creating the local MariaDB's TLS CA in .stack/tls"
+    mkdir -p "$TLS"
+    rm -f "$TLS/server.pem"
+    openssl req -x509 -newkey rsa:2048 -nodes -days 3650 -subj "/CN=MyNATCA local stack CA" \
+      -addext "basicConstraints=critical,CA:TRUE" -addext "keyUsage=critical,keyCertSign,cRLSign" \
+      -keyout "$TLS/ca.key" -out "$TLS/ca.pem" 2>>"$log" || { say "openssl failed; see $log"; exit 1; }
+  fi
+  [ -f "$TLS/server.pem" ] && [ -f "$TLS/server.key" ] && return 0
+  openssl req -new -newkey rsa:2048 -nodes -subj "/CN=localhost" \
+    -keyout "$TLS/server.key" -out "$TLS/server.csr" 2>>"$log" &&
+    openssl x509 -req -in "$TLS/server.csr" -CA "$TLS/ca.pem" -CAkey "$TLS/ca.key" \
+      -CAcreateserial -days 3650 -sha256 -out "$TLS/server.pem" -extfile <(
+        printf '%s\n' "subjectAltName=IP:127.0.0.1,DNS:localhost" "basicConstraints=critical,CA:FALSE" \
+          "keyUsage=critical,digitalSignature,keyEncipherment" "extendedKeyUsage=serverAuth"
+      ) 2>>"$log" || { rm -f "$TLS/server.pem"; say "openssl failed; see $log"; exit 1; }
+  rm -f "$TLS/server.csr"
+}
+
+my_tls_on() {
+  [ "$(mariadb --protocol=tcp -h127.0.0.1 -P"$MY_PORT" -uroot -N -e 'select @@have_ssl')" = YES ]
+}
+
 my_up() {
+  tls_certs
   if my_running; then
     # Someone answers on our port: make sure it is this project's server.
-    if [ -f "$RUN/mysqld.pid" ] && pid_alive "$(cat "$RUN/mysqld.pid")"; then return 0; fi
-    say "port $MY_PORT answers but not from .stack/mysql; stop the other server first"
-    exit 1
+    if [ -f "$RUN/mysqld.pid" ] && pid_alive "$(cat "$RUN/mysqld.pid")"; then
+      my_tls_on && return 0
+      # Started by an older version of this script, without TLS.
+      say "restarting MariaDB to turn TLS on"
+      my_down
+    else
+      say "port $MY_PORT answers but not from .stack/mysql; stop the other server first"
+      exit 1
+    fi
   fi
   if [ ! -d "$MY_DATA/mysql" ]; then
     say "initialising MariaDB in .stack/mysql"
@@ -135,6 +172,7 @@ my_up() {
     --pid-file="$RUN/mysqld.pid" --log-error="$LOGS/mariadb.log" \
     --character-set-server=utf8mb4 --collation-server=utf8mb4_general_ci \
     --innodb-buffer-pool-size=256M --innodb-flush-log-at-trx-commit=2 \
+    --ssl-ca="$TLS/ca.pem" --ssl-cert="$TLS/server.pem" --ssl-key="$TLS/server.key" \
     --skip-name-resolve=0 >/dev/null 2>&1 &
   for _ in $(seq 1 120); do my_running && break; sleep 0.25; done
   my_running || { say "MariaDB did not start; see .stack/log/mariadb.log"; exit 1; }
@@ -192,16 +230,20 @@ up() {
   say "up: postgres 127.0.0.1:$PG_PORT, mariadb 127.0.0.1:$MY_PORT"
 }
 
-down() {
-  if [ -f "$PG_DATA/PG_VERSION" ] && pg_running; then
-    as_pg "$PG_BIN/pg_ctl" -D "$PG_DATA" -m fast -w stop >/dev/null
-  fi
+my_down() {
   if [ -f "$RUN/mysqld.pid" ]; then
     local pid; pid=$(cat "$RUN/mysqld.pid")
     kill "$pid" 2>/dev/null || true
     for _ in $(seq 1 120); do kill -0 "$pid" 2>/dev/null || break; sleep 0.25; done
     rm -f "$RUN/mysqld.pid"
   fi
+}
+
+down() {
+  if [ -f "$PG_DATA/PG_VERSION" ] && pg_running; then
+    as_pg "$PG_BIN/pg_ctl" -D "$PG_DATA" -m fast -w stop >/dev/null
+  fi
+  my_down
   say "down"
 }
 
@@ -242,6 +284,7 @@ MYSQL_USER=root
 MYSQL_PASS=
 MYSQL_DB=$MY_DB
 MYSQL_SSL=disable
+MYSQL_SSL_CA_FILE=$TLS/ca.pem
 VARS
 }
 

@@ -83,6 +83,8 @@ export const syncConfig = serviceConfig.extend({
   MYSQL_PASS: z.string().default(""),
   MYSQL_DB: required,
   MYSQL_SSL: z.enum(["require", "verify-full", "disable"]).default("require"),
+  /** PEM text of the CA that signed the server's certificate (unset: the system store). */
+  MYSQL_SSL_CA: z.string().trim().startsWith("-----BEGIN CERTIFICATE-----").optional(),
   SYNC_BATCH_SIZE: z.coerce.number().int().min(1).max(50_000).default(1000),
   SYNC_RETRY_COUNT: z.coerce.number().int().min(0).max(10).default(3),
   SYNC_RETRY_DELAY: ms(1000),

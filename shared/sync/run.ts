@@ -11,7 +11,12 @@ import { withSyncLock } from "./lock.ts";
 import type { SyncReport } from "./report.ts";
 import { syncRetries } from "./retries.ts";
 import { RunLog } from "./run_log.ts";
-import { isTransientMysqlError, openRetryingSource, type Source } from "./source.ts";
+import {
+  describeSourceFailure,
+  isTransientMysqlError,
+  openRetryingSource,
+  type Source,
+} from "./source.ts";
 import { inSyncOrder, SYNC_TABLES, type SyncTable, TABLE_SPECS } from "./tables.ts";
 import { validateLinks } from "./validate_links.ts";
 import { type RunContext, walkTable } from "./walk.ts";
@@ -56,8 +61,9 @@ export function runSync(sql: Sql, config: SyncConfig, opts: SyncOptions): Promis
     try {
       source = await openRetryingSource(config, retries);
     } catch (err) {
-      await runLog.failed(elapsed(), "the legacy MySQL database is unreachable", codeOf(err));
-      log("error", "sync_source_unreachable", { sync_id: syncId, code: codeOf(err) });
+      const failure = describeSourceFailure(err);
+      await runLog.failed(elapsed(), failure.reason, failure.code);
+      log("error", "sync_source_unreachable", { sync_id: syncId, code: failure.code });
       throw unavailable("The legacy MySQL database");
     }
     const run: RunContext = {
