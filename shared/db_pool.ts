@@ -8,9 +8,11 @@
 // connection object keeps a stale timer handle, so after it reconnects its
 // small writes (the startup message included) are never sent and every
 // query on it waits for the connect timeout, forever. Hence:
-//   - an uncaught error thrown from inside the driver is logged and the
-//     process goes on (the connection's queries have failed with their own
-//     errors and are retried or answered 503); any other one still ends it;
+//   - an uncaught error thrown from inside the driver, or a connection error
+//     that reaches no handler (the driver rejects a promise of its own when
+//     a connection closes), is logged and the process goes on: the
+//     connection's queries have failed with their own errors and are retried
+//     or answered 503. Any other uncaught error still ends the process;
 //   - after a connection fault the pool is replaced by a fresh one (at most
 //     once a second), so no poisoned connection object is used again. The
 //     old pool is left to wind down by itself: its idle connections close
@@ -19,6 +21,7 @@
 // Callers hold a stable handle that always forwards to the current pool.
 import postgres from "postgres";
 import type { DatabaseConfig } from "./config.ts";
+import { isConnectionError } from "./db_errors.ts";
 import { log } from "./log.ts";
 
 export type Sql = postgres.Sql;
@@ -87,7 +90,8 @@ function containDriverFaults() {
   if (containing) return;
   containing = true;
   const fromDriver = (err: unknown) =>
-    err instanceof Error && /[\\/]postgres[\\/][^\n]*[\\/]src[\\/]/.test(err.stack ?? "");
+    isConnectionError(err) ||
+    (err instanceof Error && /[\\/]postgres[\\/][^\n]*[\\/]src[\\/]/.test(err.stack ?? ""));
   const contain = (event: Event, err: unknown) => {
     if (!fromDriver(err)) return;
     event.preventDefault();
