@@ -1,10 +1,12 @@
 // Operator CLI: the same sync as the Edge Function, outside the edge runtime,
 // without the per-invocation row budget, with a progress line per table.
 //   npm run sync -- --environment development [--dry-run] [--tables members,positions]
+//                   [--allow-mass-deactivation]
 import { parseArgs } from "node:util";
 import { loadConfig, syncConfig } from "../shared/config.ts";
 import { closePools, getSql } from "../shared/db.ts";
 import { localEnv } from "../local/stack.ts";
+import { setLogLevel } from "../shared/log.ts";
 import { environmentSchema } from "../shared/environment.ts";
 import { runSync } from "../shared/sync/run.ts";
 import { SYNC_TABLES, type SyncTable } from "../shared/sync/tables.ts";
@@ -15,6 +17,9 @@ const { values } = parseArgs({
     environment: { type: "string", default: "production" },
     "dry-run": { type: "boolean", default: false },
     tables: { type: "string" },
+    // One-off: retire rows past SYNC_MAX_DEACTIVATE(_RATIO), after the
+    // operator checked that the source really lost them. Logged as such.
+    "allow-mass-deactivation": { type: "boolean", default: false },
   },
 });
 
@@ -25,6 +30,7 @@ for (const t of tables ?? []) {
 }
 const env = await localEnv();
 const config = loadConfig(syncConfig, env);
+setLogLevel(config.LOG_LEVEL);
 const sql = getSql(config);
 const encoder = new TextEncoder();
 let current = "";
@@ -33,6 +39,7 @@ try {
     environment,
     tables,
     dryRun: values["dry-run"],
+    allowMassDeactivation: values["allow-mass-deactivation"],
     deadline: Date.now() + config.SYNC_TIMEOUT,
     onProgress: (table, rows, rate) => {
       if (current && current !== table) Deno.stderr.writeSync(encoder.encode("\n"));

@@ -92,6 +92,8 @@ export const syncConfig = serviceConfig.extend({
   MAX_SYNC_AGE: ms(86_400_000),
   MIN_SUCCESS_RATE: ratio(0.95),
   SYNC_MAX_DEACTIVATE_RATIO: ratio(0.10),
+  SYNC_MAX_DEACTIVATE: z.coerce.number().int().min(0).default(200),
+  SYNC_MAX_RESUME_FAILURES: z.coerce.number().int().min(1).default(5),
   /** Source rows one invocation walks before it saves its cursor (CPU budget). */
   SYNC_ROWS_PER_INVOCATION: z.coerce.number().int().min(1).default(60_000),
 });

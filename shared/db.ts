@@ -2,7 +2,7 @@
 // transaction pooler (no prepared statements), and the mapping of driver
 // faults to the API's error codes (docs/api.md).
 import type postgres from "postgres";
-import { isConnectionError, isTransientDbError } from "./db_errors.ts";
+import { isConnectionError, isTimeoutError, isTransientDbError } from "./db_errors.ts";
 import { replacePools, type Sql } from "./db_pool.ts";
 import { HttpError, unavailable } from "./errors.ts";
 import { withRetry } from "./retry.ts";
@@ -12,6 +12,7 @@ export { closePools, getSql } from "./db_pool.ts";
 export {
   isConflictError,
   isConnectionError,
+  isTimeoutError,
   isTransientDbError,
   isUniqueViolation,
 } from "./db_errors.ts";
@@ -35,7 +36,7 @@ export async function dbCall<T>(fn: () => Promise<T>): Promise<T> {
     });
   } catch (err) {
     if (err instanceof HttpError) throw err;
-    if (isTransientDbError(err)) throw unavailable("The database");
+    if (isTransientDbError(err) || isTimeoutError(err)) throw unavailable("The database");
     throw err;
   }
 }

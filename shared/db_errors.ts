@@ -29,4 +29,8 @@ export const isUniqueViolation = (err: unknown, constraint?: string) => {
   return e?.code === "23505" && (!constraint || e.constraint_name === constraint);
 };
 
+/** A lock or statement timeout (lock_timeout, statement_timeout): busy, try again shortly. */
+export const isTimeoutError = (err: unknown) =>
+  ["55P03", "57014"].includes((err as { code?: string })?.code ?? "");
+
 export const isTransientDbError = (err: unknown) => isConnectionError(err) || isConflictError(err);

@@ -29,7 +29,7 @@ Deno.test("codes are upper-cased, zero dates are NULL", () => {
   assertEquals(cleanDate("not a date"), null);
 });
 
-Deno.test("member status: NULL or empty is inactive, unknown is rejected", () => {
+Deno.test("member status: NULL, empty or unknown is inactive; unknown is reported", () => {
   const base = { MemberNumber: "1", FirstName: "A", LastName: "B" };
   const status = (s: unknown) => {
     const m = mapMember({ ...base, Status: s });
@@ -39,7 +39,11 @@ Deno.test("member status: NULL or empty is inactive, unknown is rejected", () =>
   assertEquals(status(null), "inactive");
   assertEquals(status(""), "inactive");
   assertEquals(status("Suspended"), "suspended");
-  assertEquals(status("On Leave"), 'rejected: unknown Status "on leave"');
+  assertEquals(status("On Leave"), "inactive");
+  const terminated = mapMember({ ...base, Status: " Terminated " });
+  assertEquals(terminated.ok && terminated.notice, { kind: "unknown_status", value: "Terminated" });
+  const active = mapMember({ ...base, Status: "Active" });
+  assertEquals(active.ok && active.notice, undefined);
 });
 
 Deno.test("member emails are lower-cased or NULL", () => {

@@ -117,6 +117,7 @@ test("Postgres stopped and started mid-sync: a JSON answer, recovery within 30 s
   }
   assertEquals(last?.body.status, "completed", JSON.stringify(last?.body));
   const check = await sync({ dry_run: true });
+
   for (const [table, counts] of Object.entries(check.body.tables)) {
     const { inserted, updated } = counts as { inserted: number; updated: number };
     assertEquals([inserted, updated], [0, 0], `${table} after recovery`);

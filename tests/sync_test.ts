@@ -85,9 +85,10 @@ test("sync maps every contract rule on quirky data", async () => {
     failed: 0,
   });
   assertEquals(res.body.tables.members.processed, 41);
-  // On Leave, empty last name, bad number, empty number, duplicate number
-  assertEquals(res.body.tables.members.failed, 5);
-  assertEquals(res.body.tables.members.inserted, 36);
+  // Empty last name, bad number, empty number, duplicate number. An unknown
+  // status (On Leave) is not a rejection: the member is synced as inactive.
+  assertEquals(res.body.tables.members.failed, 4);
+  assertEquals(res.body.tables.members.inserted, 37);
   assertEquals(res.body.tables.positions.failed, 2); // unknown type, orphan member
   assertEquals(res.body.tables.positions.inserted, 4);
 
@@ -145,7 +146,9 @@ test("sync maps every contract rule on quirky data", async () => {
   assertEquals((await member("1010")).status, "suspended");
   assertEquals((await member("1010")).first_name, "Ivy Mae");
   assertEquals((await member("1011")).status, "deceased");
-  for (const gone of ["1006", "1007", "bad number!", ""]) {
+  const onLeave = await member("1006");
+  assertEquals([onLeave.status, onLeave.last_name], ["inactive", "Stone"]);
+  for (const gone of ["1007", "bad number!", ""]) {
     assertEquals(await member(gone), undefined);
   }
 
@@ -167,12 +170,16 @@ test("sync maps every contract rule on quirky data", async () => {
   // Rejections are described, with the total, in sync_logs.
   const [log] = await db`select error_details, records_succeeded from dev.sync_logs
                          where table_name = 'members' and sync_id = ${res.body.sync_id}`;
-  assertEquals(log.error_details.rejected_total, 5);
-  assertEquals(log.records_succeeded, 36); // written or confirmed unchanged
+  assertEquals(log.error_details.rejected_total, 4);
+  // The unknown status is reported with the member number and the raw value.
+  assertEquals(log.error_details.replaced_total, 1);
+  assertEquals(log.error_details.replaced[0].member_number, "1006");
+  assertEquals(log.error_details.replaced[0].kind, "unknown_status");
+  assertEquals(log.error_details.replaced[0].value, "On Leave");
+  assertEquals(log.records_succeeded, 37); // written or confirmed unchanged
   const reasons = log.error_details.rejected.map((r: { reason: string }) => r.reason).join(" | ");
   for (
     const bit of [
-      "unknown Status",
       "LastName is empty",
       "MemberNumber is not",
       "MemberNumber is empty",
@@ -208,7 +215,7 @@ test("a second run with an unchanged source writes nothing; platform columns sur
   for (const t of ["regions", "facilities", "members", "positions"]) {
     assertEquals([res.body.tables[t].inserted, res.body.tables[t].updated], [0, 0], t);
   }
-  assertEquals(res.body.tables.members.unchanged, 36);
+  assertEquals(res.body.tables.members.unchanged, 37);
   const after = await db`select member_number, updated_at, last_sync from dev.members order by 1`;
   assertEquals(after, before); // last_sync untouched by a no-op resync
 
@@ -279,7 +286,7 @@ test("dry_run reports what would change and writes nothing", async () => {
   const res = await sync({ dry_run: true });
   assertEquals(res.status, 200);
   assertEquals(res.body.dry_run, true);
-  assertEquals(res.body.tables.members.inserted, 36);
+  assertEquals(res.body.tables.members.inserted, 37);
   assertEquals((await db`select count(*)::int from dev.members`)[0].count, 0);
   assertEquals((await db`select count(*)::int from dev.sync_logs`)[0].count, 0);
 });
@@ -292,8 +299,8 @@ test("rows the database refuses are isolated; the rest of their batch lands", as
   await my.query(`update member set FirstName = concat('Nu', char(0), 'l') where MemberID = 15`);
   const res = await sync({ tables: ["regions", "facilities", "members"] });
   assertEquals(res.status, 200);
-  assertEquals(res.body.tables.members.failed, 6);
-  assertEquals(res.body.tables.members.inserted, 35);
+  assertEquals(res.body.tables.members.failed, 5);
+  assertEquals(res.body.tables.members.inserted, 36);
   assertEquals(await member("1015"), undefined);
   assertEquals((await member("1014")).last_name, "Ber14"); // same batch, landed
   assertEquals((await member("1016")).last_name, "Ber16");
@@ -344,7 +351,7 @@ test("a run that meets its row budget or deadline resumes from its cursor", asyn
     assertEquals(res.body.status, "completed");
     assert(statuses.length >= 5, `took ${statuses.length} invocations`);
     assertEquals(res.body.resumed, true);
-    assertEquals((await db`select count(*)::int from dev.members`)[0].count, 36);
+    assertEquals((await db`select count(*)::int from dev.members`)[0].count, 37);
     assertEquals((await db`select count(*)::int from dev.positions`)[0].count, 4);
     assertEquals((await db`select count(*)::int from dev.sync_cursor`)[0].count, 0);
   } finally {
@@ -370,7 +377,7 @@ test("a cursor older than MAX_SYNC_AGE is not resumed", async () => {
   const res = await sync();
   assertEquals(res.body.status, "completed");
   assertEquals(res.body.resumed, false);
-  assertEquals((await db`select count(*)::int from dev.members`)[0].count, 36);
+  assertEquals((await db`select count(*)::int from dev.members`)[0].count, 37);
 });
 
 /** A TCP relay to MariaDB that the test can break and mend. */
@@ -436,7 +443,7 @@ test("MySQL faults: refused connections and a connection cut mid-run are retried
     const res = await sync({}, flaky.fn("sync"));
     assertEquals(res.status, 200, JSON.stringify(res.body));
     assertEquals(res.body.status, "completed");
-    assertEquals((await db`select count(*)::int from dev.members`)[0].count, 36);
+    assertEquals((await db`select count(*)::int from dev.members`)[0].count, 37);
   } finally {
     relay.close();
     await flaky.close();

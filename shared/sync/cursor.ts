@@ -36,9 +36,24 @@ export async function saveCursor(sql: Sql, schema: string, cursor: Cursor): Prom
     values (${cursor.sync_id}, ${cursor.tables}, ${cursor.table_name}, ${cursor.after_id})
     on conflict (environment_singleton) do update
     set sync_id = excluded.sync_id, tables = excluded.tables, table_name = excluded.table_name,
-        after_id = excluded.after_id, updated_at = now()`;
+        after_id = excluded.after_id, updated_at = now(),
+        failures = case when sync_cursor.sync_id = excluded.sync_id then sync_cursor.failures
+                        else 0 end`;
 }
 
 export async function dropCursor(sql: Sql, schema: string): Promise<void> {
   await sql`delete from ${sql(schema)}.sync_cursor`;
+}
+
+/** Counts a failed invocation against the run's saved cursor; undefined when none is saved. */
+export async function countCursorFailure(
+  sql: Sql,
+  schema: string,
+  syncId: string,
+): Promise<number | undefined> {
+  const [row] = await sql<{ failures: number }[]>`
+    update ${sql(schema)}.sync_cursor set failures = failures + 1
+    where sync_id = ${syncId}
+    returning failures`;
+  return row?.failures;
 }

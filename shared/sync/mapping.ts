@@ -63,7 +63,7 @@ const memberSchema = z.object({
   region_name: z.string().nullable(),
   member_type_id: z.number().int().nullable(),
   member_type: z.string().nullable(),
-  status: z.enum(MEMBER_STATUSES, { error: (i) => `unknown Status ${JSON.stringify(i.input)}` }),
+  status: z.enum(MEMBER_STATUSES),
 });
 
 const positionSchema = z.object({
@@ -85,7 +85,20 @@ export type FacilityRow = z.infer<typeof facilitySchema>;
 export type MemberRow = z.infer<typeof memberSchema>;
 export type PositionRow = z.infer<typeof positionSchema>;
 
-export type Mapped<T> = { ok: true; row: T } | { ok: false; reason: string };
+/**
+ * A mapped record, or why it was rejected. `notice` reports a value the
+ * mapping had to replace (an unknown member status) on a record it kept.
+ */
+export type Mapped<T> =
+  | { ok: true; row: T; notice?: Notice }
+  | { ok: false; reason: string };
+
+export interface Notice {
+  /** What was replaced, e.g. `unknown_status`. */
+  kind: string;
+  /** The raw source value. */
+  value: string;
+}
 
 function check<T>(schema: z.ZodType<T>, candidate: unknown): Mapped<T> {
   const parsed = schema.safeParse(candidate);
@@ -113,8 +126,12 @@ export const mapFacility = (r: SourceRow) =>
 
 /** `r` carries the member's facility, region and member type through the ids. */
 export function mapMember(r: SourceRow): Mapped<MemberRow> {
-  const status = cleanText(r.Status)?.toLowerCase() ?? "inactive";
-  return check(memberSchema, {
+  // A status the platform does not know fails closed: the member is synced
+  // as inactive (not eligible) and the raw value is reported.
+  const raw = cleanText(r.Status)?.toLowerCase() ?? "inactive";
+  const known = (MEMBER_STATUSES as readonly string[]).includes(raw);
+  const status = known ? raw : "inactive";
+  const mapped = check(memberSchema, {
     member_number: cleanText(r.MemberNumber),
     first_name: cleanText(r.FirstName),
     last_name: cleanText(r.LastName),
@@ -127,6 +144,10 @@ export function mapMember(r: SourceRow): Mapped<MemberRow> {
     member_type: cleanText(r.MemberTypeDescription),
     status,
   });
+  if (mapped.ok && !known) {
+    mapped.notice = { kind: "unknown_status", value: String(cleanText(r.Status)) };
+  }
+  return mapped;
 }
 
 /** `today` is `YYYY-MM-DD`: a position is active while EndDate is NULL or not in the past. */

@@ -19,10 +19,19 @@ export interface SyncReport {
   tables: Partial<Record<string, TableReport>>;
 }
 
-/** A source record that was not written, and why. */
+/** A source record that was not written, and why; the member number where the record has one. */
 export interface Rejection {
   key: string;
+  member_number?: string;
   reason: string;
+}
+
+/** A record written with a replaced value (an unknown member status synced as inactive). */
+export interface Replacement {
+  key: string;
+  member_number?: string;
+  kind: string;
+  value: string;
 }
 
 /** How many rejected records a sync_logs row describes; the total is always kept. */

@@ -4,19 +4,15 @@
 import type { SyncConfig } from "../config.ts";
 import { isTransientDbError, type Sql } from "../db.ts";
 import { type Environment, schemasFor } from "../environment.ts";
-import { unavailable } from "../errors.ts";
+import { HttpError, unavailable } from "../errors.ts";
 import { log } from "../log.ts";
-import { type Cursor, dropCursor, loadCursor, saveCursor } from "./cursor.ts";
+import { countCursorFailure, type Cursor, dropCursor, loadCursor, saveCursor } from "./cursor.ts";
+import { describeRunFailure, failureAnswer, faultCode } from "./failure.ts";
 import { withSyncLock } from "./lock.ts";
 import type { SyncReport } from "./report.ts";
 import { syncRetries } from "./retries.ts";
 import { RunLog } from "./run_log.ts";
-import {
-  describeSourceFailure,
-  isTransientMysqlError,
-  openRetryingSource,
-  type Source,
-} from "./source.ts";
+import { openRetryingSource, type Source } from "./source.ts";
 import { inSyncOrder, SYNC_TABLES, type SyncTable, TABLE_SPECS } from "./tables.ts";
 import { validateLinks } from "./validate_links.ts";
 import { type RunContext, walkTable } from "./walk.ts";
@@ -30,42 +26,62 @@ export interface SyncOptions {
   deadline: number;
   /** Stop after this many source rows in this invocation (CPU budget); resumable. */
   rowBudget?: number;
+  /** Retire past the guard's limits, once (operator CLI only; logged as such). */
+  allowMassDeactivation?: boolean;
   onProgress?: RunContext["onProgress"];
 }
 
-export function runSync(sql: Sql, config: SyncConfig, opts: SyncOptions): Promise<SyncReport> {
+export async function runSync(
+  sql: Sql,
+  config: SyncConfig,
+  opts: SyncOptions,
+): Promise<SyncReport> {
+  const { shared } = schemasFor(opts.environment);
+  try {
+    return await withSyncLock(sql, shared, (checkLock) => lockedRun(sql, config, opts, checkLock));
+  } catch (err) {
+    // Before the run could start (the lock's connection, the cursor): no row
+    // can be written, so the fault is only logged and answered.
+    if (!(err instanceof HttpError) && isTransientDbError(err)) {
+      log("error", "sync_not_started", { code: faultCode(err) });
+      throw unavailable("The database");
+    }
+    throw err;
+  }
+}
+
+async function lockedRun(
+  sql: Sql,
+  config: SyncConfig,
+  opts: SyncOptions,
+  checkLock: () => Promise<void>,
+): Promise<SyncReport> {
   const started = performance.now();
+  const elapsed = () => Math.round(performance.now() - started);
   const { shared } = schemasFor(opts.environment);
   const dryRun = opts.dryRun ?? false;
-  const elapsed = () => Math.round(performance.now() - started);
+  const retries = syncRetries(config, opts.deadline);
+  const cursor = dryRun
+    ? undefined
+    : await retries.postgres(() => loadCursor(sql, shared, config.MAX_SYNC_AGE, opts.tables));
+  const syncId = cursor?.sync_id ?? crypto.randomUUID();
+  const tables = cursor?.tables ?? inSyncOrder(opts.tables ?? SYNC_TABLES);
+  const runLog = new RunLog(sql, shared, syncId, dryRun, retries);
+  const report: SyncReport = {
+    sync_id: syncId,
+    status: "completed",
+    duration_ms: 0,
+    dry_run: dryRun,
+    resumed: !!cursor,
+    tables: {},
+  };
+  if (!cursor) await runLog.started();
 
-  return withSyncLock(sql, shared, async () => {
-    const retries = syncRetries(config, opts.deadline);
-    const cursor = dryRun
-      ? undefined
-      : await retries.postgres(() => loadCursor(sql, shared, config.MAX_SYNC_AGE, opts.tables));
-    const syncId = cursor?.sync_id ?? crypto.randomUUID();
-    const tables = cursor?.tables ?? inSyncOrder(opts.tables ?? SYNC_TABLES);
-    const runLog = new RunLog(sql, shared, syncId, dryRun, retries);
-    const report: SyncReport = {
-      sync_id: syncId,
-      status: "completed",
-      duration_ms: 0,
-      dry_run: dryRun,
-      resumed: !!cursor,
-      tables: {},
-    };
-    if (!cursor) await runLog.started();
-
-    let source: Source;
-    try {
-      source = await openRetryingSource(config, retries);
-    } catch (err) {
-      const failure = describeSourceFailure(err);
-      await runLog.failed(elapsed(), failure.reason, failure.code);
-      log("error", "sync_source_unreachable", { sync_id: syncId, code: failure.code });
-      throw unavailable("The legacy MySQL database");
-    }
+  let source: Source | undefined;
+  try {
+    source = await openRetryingSource(config, retries).catch((err) => {
+      throw new OpeningFailed(err);
+    });
     const run: RunContext = {
       sql,
       schema: shared,
@@ -77,25 +93,53 @@ export function runSync(sql: Sql, config: SyncConfig, opts: SyncOptions): Promis
       source,
       deadline: opts.deadline,
       budget: opts.rowBudget ?? Infinity,
+      checkLock,
+      allowMassDeactivation: opts.allowMassDeactivation ?? false,
       onProgress: opts.onProgress,
     };
-    try {
-      const walked = await syncTables(run, report, runLog, cursor);
-      if (walked.finished && !dryRun) await finishRun(run, opts.environment, walked.members);
-    } catch (err) {
-      // Out of retries: report, keep the cursor so the next run resumes.
-      const what = isTransientMysqlError(err) ? "The legacy MySQL database" : "The database";
-      if (!isTransientMysqlError(err) && !isTransientDbError(err)) throw err;
-      await runLog.failed(elapsed(), `${what} failed during the run`, codeOf(err))
-        .catch(() => {});
-      throw unavailable(what);
-    } finally {
-      await source.close();
-    }
-    report.duration_ms = elapsed();
-    await runLog.completed(report);
-    return report;
-  });
+    const walked = await syncTables(run, report, runLog, cursor);
+    if (walked.finished && !dryRun) await finishRun(run, opts.environment, walked.members);
+  } catch (err) {
+    // Every failed run is on record, whatever the fault; a saved cursor is
+    // kept so the next invocation resumes, unless it keeps failing.
+    const opening = err instanceof OpeningFailed;
+    const failure = describeRunFailure(opening ? err.cause : err, opening);
+    log("error", "sync_failed", { sync_id: syncId, code: failure.code });
+    await runLog.failed(elapsed(), failure.reason, failure.code).catch(() => {});
+    if (!dryRun) await countFailure(sql, shared, syncId, config, runLog).catch(() => {});
+    throw failureAnswer(failure, syncId);
+  } finally {
+    await source?.close();
+  }
+  report.duration_ms = elapsed();
+  await runLog.completed(report);
+  return report;
+}
+
+/** Opening the source failed (told apart from a fault in the middle of the run). */
+class OpeningFailed extends Error {
+  constructor(override readonly cause: unknown) {
+    super("opening the source failed");
+  }
+}
+
+/**
+ * A failed invocation of a run with a saved cursor counts against it; after
+ * SYNC_MAX_RESUME_FAILURES the cursor is dropped with an alert, so the resume
+ * job stops calling and the next scheduled run starts afresh.
+ */
+async function countFailure(
+  sql: Sql,
+  schema: string,
+  syncId: string,
+  config: SyncConfig,
+  runLog: RunLog,
+) {
+  const failures = await countCursorFailure(sql, schema, syncId);
+  if (failures === undefined || failures < config.SYNC_MAX_RESUME_FAILURES) return;
+  await dropCursor(sql, schema);
+  await runLog.abandoned(failures);
+  log("error", "sync_abandoned", { sync_id: syncId, failures });
 }
 
 /**
@@ -116,27 +160,27 @@ async function syncTables(
     const walk = await walkTable(run, table, cursor?.table_name === table ? cursor.after_id : 0);
     const { counts } = walk;
     report.tables[table] = counts;
-    let refused: string | undefined;
+    let refused: string | undefined, overridden: string | undefined;
     if (!walk.stopped) {
       // Keys seen by a walk done wholly in this invocation are the
       // snapshot's keys; a resumed walk asks the source again.
       const keys = walk.present ? [...walk.present] : await sourceKeys(run, table);
       if (table === "members") members = keys as string[];
+      const limits = {
+        maxRatio: run.config.SYNC_MAX_DEACTIVATE_RATIO,
+        maxRows: run.config.SYNC_MAX_DEACTIVATE,
+        allowMass: run.allowMassDeactivation,
+      };
       const retirement = await run.retries.postgres(() =>
-        retireVanished(
-          run.sql,
-          run.schema,
-          TABLE_SPECS[table],
-          keys,
-          run.config.SYNC_MAX_DEACTIVATE_RATIO,
-          run.dryRun,
-        )
+        retireVanished(run.sql, run.schema, TABLE_SPECS[table], keys, limits, run.dryRun)
       );
       refused = retirement.refused;
+      overridden = retirement.overridden;
+      if (overridden) log("warn", "sync_mass_deactivation_allowed", { table, sync_id: run.syncId });
       counts.deactivated = refused ? 0 : run.dryRun ? retirement.vanished : retirement.retired;
     }
     counts.duration_ms = Math.round(performance.now() - walk.started);
-    await runLog.table(table, counts, { stopped: walk.stopped, refused, rejected: walk.rejected });
+    await runLog.table(table, counts, { ...walk, refused, overridden });
     if (refused || walk.stopped) report.status = "partial";
     if (walk.stopped) return { finished: false };
     const next = tables[tables.indexOf(table) + 1];
@@ -165,5 +209,3 @@ async function sourceKeys(run: RunContext, table: SyncTable) {
     .map(TABLE_SPECS[table].normalizeKey)
     .filter((k): k is string | number => k !== null);
 }
-
-const codeOf = (err: unknown) => String((err as { code?: string })?.code ?? (err as Error)?.name);

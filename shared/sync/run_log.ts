@@ -5,6 +5,7 @@ import type { Sql } from "../db.ts";
 import {
   MAX_LOGGED_REJECTIONS,
   type Rejection,
+  type Replacement,
   type SyncReport,
   type TableReport,
   totals,
@@ -24,13 +25,22 @@ export class RunLog {
     return this.write({ operation: "sync_start", status: this.dryRun ? "dry_run" : "started" });
   }
 
-  /** A table's outcome; `refused` says why its retirement was refused. */
+  /**
+   * A table's outcome: `refused` says why its retirement was refused,
+   * `overridden` that an operator allowed it past the guard.
+   */
   table(
     table: string,
     counts: TableReport,
-    outcome: { stopped: boolean; refused?: string; rejected: Rejection[] },
+    outcome: {
+      stopped: boolean;
+      rejected: Rejection[];
+      replaced: Replacement[];
+      refused?: string;
+      overridden?: string;
+    },
   ) {
-    const { stopped, refused, rejected } = outcome;
+    const { stopped, refused, overridden, rejected, replaced } = outcome;
     return this.write({
       table_name: table,
       operation: refused ? "sync_error" : "sync_complete",
@@ -42,11 +52,18 @@ export class RunLog {
       records_deactivated: counts.deactivated,
       records_failed: counts.failed,
       duration_ms: counts.duration_ms,
-      error_details: rejected.length || refused
+      error_details: rejected.length || replaced.length || refused || overridden
         ? {
           ...(refused ? { deactivation_refused: refused } : {}),
+          ...(overridden ? { mass_deactivation_allowed: overridden } : {}),
           rejected: rejected.slice(0, MAX_LOGGED_REJECTIONS),
           rejected_total: rejected.length,
+          ...(replaced.length
+            ? {
+              replaced: replaced.slice(0, MAX_LOGGED_REJECTIONS),
+              replaced_total: replaced.length,
+            }
+            : {}),
         }
         : null,
     });
@@ -59,6 +76,20 @@ export class RunLog {
       status: "failed",
       duration_ms: durationMs,
       error_details: { reason, code },
+    });
+  }
+
+  /** The run kept failing on resumption and its cursor was dropped: an alert. */
+  abandoned(failures: number) {
+    return this.write({
+      operation: "sync_error",
+      status: "abandoned",
+      error_details: {
+        alert: "sync run abandoned",
+        reason: `${failures} invocations of this run failed; its cursor was dropped and the ` +
+          "next scheduled run starts afresh",
+        failures,
+      },
     });
   }
 

@@ -107,7 +107,9 @@ const member: TableSpec<MemberRow> = {
   sourceKey: "MemberNumber",
   stampColumn: "last_sync",
   normalizeKey: cleanText,
-  activeWhere: "status <> 'inactive'",
+  // Only a member who could be eligible is retired: retired and deceased
+  // keep their status, which the source would otherwise lose for good.
+  activeWhere: "status in ('active', 'suspended')",
   retireSet: "status = 'inactive'",
 };
 

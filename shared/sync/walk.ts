@@ -6,7 +6,8 @@
 import type { SyncConfig } from "../config.ts";
 import type { Sql } from "../db.ts";
 import { saveCursor } from "./cursor.ts";
-import { emptyCounts, type Rejection, type TableReport } from "./report.ts";
+import { cleanText } from "./mapping.ts";
+import { emptyCounts, type Rejection, type Replacement, type TableReport } from "./report.ts";
 import type { SyncRetries } from "./retries.ts";
 import type { Source } from "./source.ts";
 import { type SyncTable, TABLE_SPECS } from "./tables.ts";
@@ -30,12 +31,17 @@ export interface RunContext {
   deadline: number;
   /** Source rows this invocation may still walk. */
   budget: number;
+  /** Throws when the run no longer holds its environment's lock. */
+  checkLock: () => Promise<void>;
+  /** Retire past the guard's limits, once (operator CLI only). */
+  allowMassDeactivation: boolean;
   onProgress?: (table: SyncTable, rows: number, rowsPerSecond: number) => void;
 }
 
 export interface Walk {
   counts: TableReport;
   rejected: Rejection[];
+  replaced: Replacement[];
   started: number;
   /** The deadline or the row budget stopped the walk; the cursor says where. */
   stopped: boolean;
@@ -49,10 +55,11 @@ export async function walkTable(run: RunContext, table: SyncTable, startAfter: n
   const walk: Walk = {
     counts: emptyCounts(),
     rejected: [],
+    replaced: [],
     started: performance.now(),
     stopped: false,
   };
-  const { counts, rejected } = walk;
+  const { counts, rejected, replaced } = walk;
   // Every normalized source key read: finds duplicates, and (for a walk
   // that began at the start) tells which rows vanished from the source.
   const present = new Set<string | number>();
@@ -82,49 +89,70 @@ export async function walkTable(run: RunContext, table: SyncTable, startAfter: n
 
   let afterId = startAfter;
   let next = outOfTime() ? undefined : fetchPage(afterId);
-  while (next) {
-    const page = await next;
-    if (page.length === 0) break;
-    afterId = Number(page[page.length - 1].id);
-    counts.processed += page.length;
-    run.budget -= page.length;
-    next = outOfTime() ? undefined : fetchPage(afterId);
+  try {
+    while (next) {
+      // Writes go on other connections than the lock's: each page first
+      // makes sure the run still holds it.
+      await run.checkLock();
+      const page = await next;
+      if (page.length === 0) break;
+      afterId = Number(page[page.length - 1].id);
+      counts.processed += page.length;
+      run.budget -= page.length;
+      next = outOfTime() ? undefined : fetchPage(afterId);
 
-    let rows: Record<string, unknown>[] = [];
-    for (const raw of page) {
-      const key = spec.normalizeKey(raw[spec.sourceKey]);
-      if (key !== null && present.has(key)) {
-        rejected.push({ key: String(key), reason: `duplicate key ${key} in the source` });
-        continue;
+      let rows: Record<string, unknown>[] = [];
+      for (const raw of page) {
+        // Operators look records up by member number: name it wherever the record has one.
+        const member = cleanText(raw.MemberNumber) ?? undefined;
+        const key = spec.normalizeKey(raw[spec.sourceKey]);
+        if (key !== null && present.has(key)) {
+          rejected.push({
+            key: String(raw.id),
+            member_number: member,
+            reason: `duplicate key ${key} in the source`,
+          });
+          continue;
+        }
+        if (key !== null) present.add(key);
+        const mapped = spec.map(raw, today);
+        if (!mapped.ok) {
+          rejected.push({ key: String(raw.id), member_number: member, reason: mapped.reason });
+          continue;
+        }
+        rows.push(mapped.row);
+        if (mapped.notice) {
+          replaced.push({ key: String(raw.id), member_number: member, ...mapped.notice });
+        }
       }
-      if (key !== null) present.add(key);
-      const mapped = spec.map(raw, today);
-      if (mapped.ok) rows.push(mapped.row);
-      else rejected.push({ key: String(raw.id), reason: mapped.reason });
+      if (spec.screen) {
+        const screen = spec.screen;
+        const screened = await retries.postgres(() => screen(sql, schema, rows));
+        rejected.push(...screened.rejected);
+        rows = screened.rows;
+      }
+      const batch = rows;
+      const pageEnd = afterId;
+      const write = retries.postgres(() => writeBatch(sql, schema, spec, batch, dryRun)).then(
+        (written) => {
+          rejected.push(...written.rejected);
+          counts.inserted += written.inserted;
+          counts.updated += written.updated;
+          counts.unchanged += batch.length - written.inserted - written.updated -
+            written.rejected.length;
+          return pageEnd;
+        },
+      );
+      write.catch(() => {}); // awaited in order below
+      writes.push(write);
+      if (writes.length >= WRITES_IN_FLIGHT) await settleOldest();
     }
-    if (spec.screen) {
-      const screen = spec.screen;
-      const screened = await retries.postgres(() => screen(sql, schema, rows));
-      rejected.push(...screened.rejected);
-      rows = screened.rows;
-    }
-    const batch = rows;
-    const pageEnd = afterId;
-    const write = retries.postgres(() => writeBatch(sql, schema, spec, batch, dryRun)).then(
-      (written) => {
-        rejected.push(...written.rejected);
-        counts.inserted += written.inserted;
-        counts.updated += written.updated;
-        counts.unchanged += batch.length - written.inserted - written.updated -
-          written.rejected.length;
-        return pageEnd;
-      },
-    );
-    write.catch(() => {}); // awaited in order below
-    writes.push(write);
-    if (writes.length >= WRITES_IN_FLIGHT) await settleOldest();
+    while (writes.length) await settleOldest();
+  } catch (err) {
+    // Nothing of this walk may still be writing once the run answers.
+    await Promise.allSettled([...writes, next]);
+    throw err;
   }
-  while (writes.length) await settleOldest();
   if (next === undefined && outOfTime()) {
     walk.stopped = true;
     await save(afterId);

@@ -108,6 +108,18 @@ export interface Retirement {
   retired: number;
   /** Set when the guard stopped the retirement. */
   refused?: string;
+  /** Set when the guard would have stopped it, but an operator allowed it once. */
+  overridden?: string;
+}
+
+/** The guard against a broken source: how much one run may retire of a table. */
+export interface RetirementLimits {
+  /** Largest share of the table's active rows (SYNC_MAX_DEACTIVATE_RATIO). */
+  maxRatio: number;
+  /** Largest number of rows (SYNC_MAX_DEACTIVATE). */
+  maxRows: number;
+  /** An operator's one-off override (the CLI's --allow-mass-deactivation). */
+  allowMass?: boolean;
 }
 
 /**
@@ -120,7 +132,7 @@ export async function retireVanished(
   schema: string,
   spec: TableSpec,
   sourceKeys: (string | number)[],
-  maxRatio: number,
+  limits: RetirementLimits,
   dryRun: boolean,
 ): Promise<Retirement> {
   const target = `"${schema}"."${spec.name}"`;
@@ -137,12 +149,19 @@ export async function retireVanished(
   );
   const result: Retirement = { active: count.active, vanished: count.vanished, retired: 0 };
   if (count.vanished === 0) return result;
+  const vanished =
+    `${count.vanished} of ${count.active} active ${spec.name} vanished from the source`;
+  let limit: string | undefined;
   if (sourceKeys.length === 0) {
+    // An empty source is never a real departure of everyone: no override.
     result.refused = `the source returned no ${spec.name}; nothing was deactivated`;
-  } else if (count.vanished > maxRatio * count.active) {
-    result.refused = `${count.vanished} of ${count.active} active ${spec.name} vanished from ` +
-      `the source, more than SYNC_MAX_DEACTIVATE_RATIO=${maxRatio}; nothing was deactivated`;
+  } else if (count.vanished > limits.maxRatio * count.active) {
+    limit = `${vanished}, more than SYNC_MAX_DEACTIVATE_RATIO=${limits.maxRatio}`;
+  } else if (count.vanished > limits.maxRows) {
+    limit = `${vanished}, more than SYNC_MAX_DEACTIVATE=${limits.maxRows}`;
   }
+  if (limit && limits.allowMass) result.overridden = `${limit}; allowed once by an operator`;
+  else if (limit) result.refused = `${limit}; nothing was deactivated`;
   if (result.refused || dryRun) return result;
   const done = await sql.unsafe(
     `${src}

@@ -46,6 +46,20 @@ end
 $$;
 revoke all on function private.invoke_function(text, text, jsonb, text) from public;
 
+-- An answer's body as JSON, or null when it is not JSON: one odd answer must
+-- not make every later health round fail.
+create or replace function private.try_jsonb(value text) returns jsonb
+language plpgsql immutable
+set search_path = ''
+as $$
+begin
+  return value::jsonb;
+exception when others then
+  return null;
+end
+$$;
+revoke all on function private.try_jsonb(text) from public;
+
 -- Health checks sent, so their answers can be read on the next round.
 create table if not exists private.health_checks (
   request_id bigint primary key,
@@ -80,7 +94,9 @@ begin
         'status_code', answer.status_code,
         'timed_out', answer.timed_out,
         'error', answer.error_msg,
-        'health', case when answer.content like '{%' then answer.content::jsonb end);
+        'health', private.try_jsonb(answer.content),
+        'answer', case when private.try_jsonb(answer.content) is null
+                       then left(answer.content, 200) end);
     end if;
     update private.health_checks set processed = true where request_id = answer.request_id;
   end loop;

@@ -11,6 +11,8 @@ select private.apply_to_environments($ddl$
   ) returns table (linked boolean, verification_id uuid, expires_at timestamptz, created boolean)
   language plpgsql
   set search_path = ''
+  -- A row lock held elsewhere answers 503 in seconds, not at the wall-clock limit.
+  set lock_timeout = '2s'
   as $fn$
   declare
     found_id uuid;

@@ -17,6 +17,8 @@ select private.apply_to_environments($ddl$
   )
   language plpgsql
   set search_path = ''
+  -- A row lock held elsewhere answers 503 in seconds, not at the wall-clock limit.
+  set lock_timeout = '2s'
   as $fn$
   declare
     req record;

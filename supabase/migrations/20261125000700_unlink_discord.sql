@@ -10,6 +10,8 @@ select private.apply_to_environments($ddl$
   ) returns table (member_number text, discord_id text)
   language plpgsql
   set search_path = ''
+  -- A row lock held elsewhere answers 503 in seconds, not at the wall-clock limit.
+  set lock_timeout = '2s'
   as $fn$
   declare
     found_member text;

@@ -17,16 +17,21 @@ export async function runCleanup(sql: Sql, environment: Environment) {
   const summaries = table(sql, discord, "validation_summaries");
 
   // Completed and failed requests are the audit trail and are kept.
+  // The conditions are repeated outside the subquery: under READ COMMITTED a
+  // request completed between the two would otherwise be marked expired
+  // (the outer update re-checks only its own WHERE on the row's new version).
   const expired = await inBatches((limit) =>
     sql`update ${requests} set status = 'expired'
         where id in (select id from ${requests}
-                     where status = 'pending' and expires_at <= now() limit ${limit})`
+                     where status = 'pending' and expires_at <= now() limit ${limit})
+          and status = 'pending' and expires_at <= now()`
   );
   const deletedRequests = await inBatches((limit) =>
     sql`delete from ${requests}
         where id in (select id from ${requests}
                      where status in ('pending', 'expired')
-                       and expires_at < now() - ${REQUEST_GRACE}::interval limit ${limit})`
+                       and expires_at < now() - ${REQUEST_GRACE}::interval limit ${limit})
+          and status in ('pending', 'expired')`
   );
   const deletedSyncLogs = await inBatches((limit) =>
     sql`delete from ${syncLogs}

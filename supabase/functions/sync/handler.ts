@@ -28,15 +28,15 @@ export function syncHandler(vars: EnvSource = Deno.env.toObject()) {
       POST: {
         input: body(syncBody),
         async handle({ config, input, environment }) {
-          const report = await dbCall(() =>
-            runSync(getSql(config), config, {
-              environment,
-              tables: input.tables,
-              dryRun: input.dry_run,
-              deadline: Date.now() + Math.min(config.SYNC_TIMEOUT, EDGE_WALL_BUDGET_MS),
-              rowBudget: config.SYNC_ROWS_PER_INVOCATION,
-            })
-          );
+          // Never retried as a whole: the run retries its own steps, and its
+          // deadline, computed once here, bounds them all.
+          const report = await runSync(getSql(config), config, {
+            environment,
+            tables: input.tables,
+            dryRun: input.dry_run,
+            deadline: Date.now() + Math.min(config.SYNC_TIMEOUT, EDGE_WALL_BUDGET_MS),
+            rowBudget: config.SYNC_ROWS_PER_INVOCATION,
+          });
           return json(200, report);
         },
       },
