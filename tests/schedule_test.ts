@@ -5,20 +5,29 @@ import { assert, assertEquals } from "./assert.ts";
 import { baseEnv, db, serveFunctions, SERVICE_KEY, test } from "./helpers.ts";
 import { drainNetQueue } from "../local/net_worker.ts";
 
-const EXPECTED: Record<string, string> = {
-  "mynatca-sync-production": "0 */6 * * *",
-  "mynatca-sync-development": "0 */6 * * *",
-  "mynatca-sync-resume-production": "*/2 * * * *",
-  "mynatca-sync-resume-development": "*/2 * * * *",
-  "mynatca-cleanup-production": "30 8 * * *",
-  "mynatca-cleanup-development": "45 8 * * *",
-  "mynatca-health-production": "*/15 * * * *",
-  "mynatca-health-development": "*/15 * * * *",
-};
+/** Every job of the project, by name: [name, schedule]. */
+const EXPECTED = [
+  ["mynatca-cleanup-development", "45 8 * * *"],
+  ["mynatca-cleanup-production", "30 8 * * *"],
+  ["mynatca-health-development", "*/15 * * * *"],
+  ["mynatca-health-production", "*/15 * * * *"],
+  ["mynatca-sync-development", "0 */6 * * *"],
+  ["mynatca-sync-production", "0 */6 * * *"],
+  ["mynatca-sync-resume-development", "*/2 * * * *"],
+  ["mynatca-sync-resume-production", "*/2 * * * *"],
+];
+
+/** The jobs as a list (duplicates stay visible), checked against EXPECTED. */
+async function assertJobs() {
+  const jobs = await db`select jobname, schedule from cron.job
+                        where jobname like 'mynatca-%' order by jobname, jobid`;
+  assertEquals(jobs.length, 8, JSON.stringify(jobs));
+  assertEquals(new Set(jobs.map((j) => j.jobname)).size, jobs.length, "job names are unique");
+  assertEquals(jobs.map((j) => [j.jobname, j.schedule]), EXPECTED);
+}
 
 test("the jobs exist with their schedules, once each", async () => {
-  const jobs = await db`select jobname, schedule from cron.job where jobname like 'mynatca-%'`;
-  assertEquals(Object.fromEntries(jobs.map((j) => [j.jobname, j.schedule])), EXPECTED);
+  await assertJobs();
 });
 
 test("no secret is written into cron.job", async () => {
@@ -122,8 +131,7 @@ test("the resume job only calls sync while a cursor is saved", async () => {
 test("re-running the schedules migration does not duplicate jobs", async () => {
   const file = new URL("../supabase/migrations/20261125000400_schedules.sql", import.meta.url);
   await db.unsafe(await Deno.readTextFile(file));
-  const jobs = await db`select jobname, schedule from cron.job where jobname like 'mynatca-%'`;
-  assertEquals(Object.fromEntries(jobs.map((j) => [j.jobname, j.schedule])), EXPECTED);
+  await assertJobs();
 });
 
 test("the health job records an alert when GET /sync is unhealthy", async () => {

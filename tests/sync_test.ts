@@ -12,6 +12,14 @@ const env = { ...baseEnv(), MYSQL_DB: SOURCE_DB, SYNC_BATCH_SIZE: "7" };
 const server = serveFunctions(env);
 const SYNC = server.fn("sync");
 
+// Teardown, not a test: drop this file's source database once its tests ran.
+Deno.test.afterAll(async () => {
+  await my.end();
+  const admin = await mysqlConnect("mysql");
+  await admin.query(`drop database if exists ${SOURCE_DB}`);
+  await admin.end();
+});
+
 const sync = (body: Record<string, unknown> = {}, url = SYNC) =>
   call(url, { token: SERVICE_KEY, body: { environment: "development", ...body } });
 
@@ -176,13 +184,22 @@ test("sync maps every contract rule on quirky data", async () => {
     assert(reasons.includes(bit), `${bit} in ${reasons}`);
   }
   // Derived counts: active members per facility, active facilities and members per region.
-  const [zbwCount] = await db`select member_count from dev.facilities where facility_code = 'ZBW'`;
-  const [expected] =
-    await db`select count(*)::int as n from dev.members where facility_code = 'ZBW' and status = 'active'`;
-  assertEquals(zbwCount.member_count, expected.n);
-  const [nea] =
-    await db`select facility_count, member_count from dev.regions where region_code = 'NEA'`;
-  assertEquals(nea.facility_count, 2);
+  // ZBW: 1001 and 1013-1040; A90: 1002 (1010, 1011 and 1012 are not active).
+  const facilityCounts =
+    await db`select facility_code, member_count from dev.facilities order by facility_code`;
+  assertEquals(facilityCounts.map((f) => [f.facility_code, f.member_count]), [
+    ["A90", 1],
+    ["XXX", 0],
+    ["ZBW", 29],
+    ["ZTL", 0],
+  ]);
+  const regionCounts = await db`select region_code, facility_count, member_count
+                                from dev.regions order by region_code`;
+  assertEquals(regionCounts.map((r) => [r.region_code, r.facility_count, r.member_count]), [
+    ["NEA", 2, 30],
+    ["NSO", 1, 0],
+    ["NWP", 0, 0],
+  ]);
   // The run-level rows frame the run.
   const ops = await db`select operation, status from dev.sync_logs
                        where sync_id = ${res.body.sync_id} and table_name is null order by id`;
@@ -359,14 +376,25 @@ test("a cursor older than MAX_SYNC_AGE is not resumed", async () => {
 function faultyRelay(target = STACK_MY_PORT) {
   const listener = Deno.listen({ hostname: "127.0.0.1", port: 0 });
   const open = new Set<Deno.Conn>();
-  const state = { refuse: 0, cutAfterBytes: Infinity, relayed: 0 };
+  // refused, cuts and accepted count what actually happened, so a test can
+  // tell that its faults fired.
+  const state = {
+    refuse: 0,
+    cutAfterBytes: Infinity,
+    relayed: 0,
+    refused: 0,
+    cuts: 0,
+    accepted: 0,
+  };
   (async () => {
     for await (const client of listener) {
       if (state.refuse > 0) {
         state.refuse--;
+        state.refused++;
         client.close();
         continue;
       }
+      state.accepted++;
       const upstream = await Deno.connect({ hostname: "127.0.0.1", port: target });
       open.add(client).add(upstream);
       const pipe = async (from: Deno.Conn, to: Deno.Conn, count: boolean) => {
@@ -377,6 +405,7 @@ function faultyRelay(target = STACK_MY_PORT) {
             if (n === null) break;
             if (count && (state.relayed += n) > state.cutAfterBytes) {
               state.cutAfterBytes = Infinity;
+              state.cuts++;
               throw new Error("cut");
             }
             await to.write(buf.subarray(0, n));
@@ -418,24 +447,52 @@ test("MySQL faults: refused connections and a connection cut mid-run are retried
     const res = await sync({}, flaky.fn("sync"));
     assertEquals(res.status, 200, JSON.stringify(res.body));
     assertEquals(res.body.status, "completed");
+    // Both faults fired: two refusals, one cut, and a connection opened after the cut.
+    assertEquals([relay.state.refused, relay.state.cuts], [2, 1]);
+    assert(relay.state.accepted >= 2, `accepted ${relay.state.accepted} connections`);
     assertEquals((await db`select count(*)::int from dev.members`)[0].count, 36);
+    assertEquals((await db`select count(*)::int from dev.positions`)[0].count, 4);
   } finally {
     relay.close();
     await flaky.close();
   }
 });
 
+/** Every row of the tables a sync writes, except sync_logs, in a stable order. */
+const everythingButLogs = async () => ({
+  regions: await db`select * from dev.regions order by region_code`,
+  facilities: await db`select * from dev.facilities order by facility_code`,
+  members: await db`select * from dev.members order by member_number`,
+  positions: await db`select * from dev.positions order by source_id`,
+  cursor: await db`select * from dev.sync_cursor`,
+  validationLogs: await db`select * from discord_dev.validation_logs order by id`,
+  validationSummaries: await db`select * from discord_dev.validation_summaries order by run_id`,
+});
+
 test("MySQL unreachable after retries: 503, a sync_error row, nothing else changed", async () => {
-  const before = await db`select count(*)::int, max(updated_at) from dev.members`;
+  await resetAll();
+  await loadQuirkySource();
+  assertEquals((await sync()).body.status, "completed");
+  const before = await everythingButLogs();
+  assert(before.members.length > 0 && before.validationSummaries.length > 0, "fixture is empty");
+  const [{ max }] = await db`select coalesce(max(id), 0)::int as max from dev.sync_logs`;
   const down = serveFunctions({ ...env, MYSQL_PORT: "9", SYNC_RETRY_COUNT: "2" });
   try {
     const res = await sync({}, down.fn("sync"));
     assertEquals(res.status, 503);
     assertEquals(res.body.error.code, "unavailable");
-    const [row] =
-      await db`select operation, error_details from dev.sync_logs order by id desc limit 1`;
-    assertEquals(row.operation, "sync_error");
-    assertEquals(await db`select count(*)::int, max(updated_at) from dev.members`, before);
+    // Health-check alerts come from pg_cron's own job, not from this run.
+    const rows = await db`select sync_id, table_name, operation, status, error_details
+                          from dev.sync_logs
+                          where id > ${max} and table_name is distinct from 'health_check'
+                          order by id`;
+    assertEquals(rows.map((r) => [r.table_name, r.operation, r.status]), [
+      [null, "sync_start", "started"],
+      [null, "sync_error", "failed"],
+    ]);
+    assertEquals(new Set(rows.map((r) => r.sync_id)).size, 1);
+    assertEquals(rows[1].error_details.reason, "the legacy MySQL database is unreachable");
+    assertEquals(await everythingButLogs(), before);
   } finally {
     await down.close();
   }
@@ -476,11 +533,4 @@ test("sync needs the service key on both methods", async () => {
   }
   const bad = await call(SYNC, { token: SERVICE_KEY, body: { tables: ["users"] } });
   assertEquals(bad.status, 400);
-});
-
-test("cleanup of the test source", async () => {
-  await my.end();
-  const admin = await mysqlConnect("mysql");
-  await admin.query(`drop database if exists ${SOURCE_DB}`);
-  await admin.end();
 });
