@@ -1,7 +1,7 @@
 // The sync over real HTTP, from a real MariaDB database of crafted rows into
 // the development schemas of the real Postgres.
 import { assert, assertEquals } from "./assert.ts";
-import { baseEnv, call, db, serveFunctions, SERVICE_KEY, test } from "./helpers.ts";
+import { baseEnv, BOT_KEY, call, db, serveFunctions, SERVICE_KEY, test } from "./helpers.ts";
 import { mysqlConnect, recreateSourceDatabase } from "../local/demo_data.ts";
 import { STACK_MY_PORT } from "../local/stack.ts";
 
@@ -423,6 +423,52 @@ test("dry_run reports what would change and writes nothing", async () => {
   assertEquals((await db`select count(*)::int from dev.sync_logs`)[0].count, 0);
 });
 
+test("a dry run reports updates and retirements like the real run, and writes nothing", async () => {
+  await resetAll();
+  await loadQuirkySource();
+  assertEquals((await sync()).body.status, "completed");
+  await my.query(`update region set RegionName = 'Northwest Mountain' where RegionID = 3`);
+  await my.query(`update facility set FacilityType = 'atct' where FacilityID = 3`);
+  await my.query(`update member set LastName = 'Byron' where MemberID = 1`);
+  await my.query(`delete from member where MemberID = 20`);
+  await my.query(`insert into member (MemberID, MemberNumber, FirstName, LastName, Status)
+                  values (42, '1042', 'New', 'Comer', 'Active')`);
+  await my.query(`delete from position where PositionID = 2`);
+  await my.query(`insert into position (PositionID, MemberNumber, PositionType, Title)
+                  values (7, '1002', 'committee', 'Added')`);
+  // One of three active positions vanishes: allowed at a ratio of one half.
+  const lenient = serveFunctions({ ...env, SYNC_MAX_DEACTIVATE_RATIO: "0.5" });
+  const everything = async () => ({
+    ...await everythingButLogs(),
+    logs: await db`select * from dev.sync_logs order by id`,
+  });
+  try {
+    const before = await everything();
+    const dry = await sync({ dry_run: true }, lenient.fn("sync"));
+    assertEquals(dry.status, 200, JSON.stringify(dry.body));
+    assertEquals([dry.body.status, dry.body.dry_run, dry.body.resumed], ["completed", true, false]);
+    assertEquals(await everything(), before);
+    const changes = (report: Record<string, Record<string, number>>) =>
+      Object.fromEntries(
+        Object.entries(report).map((
+          [t, r],
+        ) => [t, [r.processed, r.inserted, r.updated, r.unchanged, r.deactivated, r.failed]]),
+      );
+    // [processed, inserted, updated, unchanged, deactivated, failed]
+    assertEquals(changes(dry.body.tables), {
+      regions: [3, 0, 1, 2, 0, 0],
+      facilities: [4, 0, 1, 3, 0, 0],
+      members: [41, 1, 1, 34, 1, 5],
+      positions: [6, 1, 0, 3, 1, 2],
+    });
+    const real = await sync({}, lenient.fn("sync"));
+    assertEquals(real.body.status, "completed");
+    assertEquals(changes(real.body.tables), changes(dry.body.tables));
+  } finally {
+    await lenient.close();
+  }
+});
+
 test("rows the database refuses are isolated; the rest of their batch lands", async () => {
   await resetAll();
   await loadQuirkySource();
@@ -666,7 +712,7 @@ test("GET /sync reports health both ways", async () => {
 
 test("sync needs the service key on both methods", async () => {
   for (const method of ["GET", "POST"]) {
-    for (const token of [undefined, "nope"]) {
+    for (const token of [undefined, "nope", BOT_KEY]) {
       const res = await call(SYNC, { method, token, body: method === "POST" ? {} : undefined });
       assertEquals(res.status, 401, `${method} ${token}`);
     }

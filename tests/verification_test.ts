@@ -141,6 +141,35 @@ for (const env of ENVIRONMENTS) {
     }
   });
 
+  test(`complete-verification ${environment}: a failed request is completed later by the right member`, async () => {
+    const retired = await insertMember(shared, { status: "retired" });
+    const member = await insertMember(shared);
+    const id = discordId();
+    const created = await create({ discord_id: id, discord_username: "second", environment });
+    const vid = created.body.verification_id;
+    // First signed in with the wrong account: refused, the request fails.
+    assertEquals((await complete(vid, retired, environment)).status, 403);
+    const [failed] = await db`select status, failure_reason from ${requests} where id = ${vid}`;
+    assertEquals([failed.status, failed.failure_reason], ["failed", "member status is retired"]);
+    // Then with the right one, before it expires.
+    const res = await complete(vid, member, environment);
+    assertEquals(res.status, 200, JSON.stringify(res.body));
+    assertEquals([res.body.member_number, res.body.discord_id], [member, id]);
+    const [req] = await db`select status, member_number, auth0_user_id, failure_reason,
+                                  completed_at from ${requests} where id = ${vid}`;
+    assertEquals([req.status, req.member_number, req.auth0_user_id, req.failure_reason], [
+      "completed",
+      member,
+      `auth0|${member}`,
+      null,
+    ]);
+    assert(req.completed_at);
+    const linked = await db`select member_number from ${members} where discord_id = ${id}`;
+    assertEquals(linked.map((m) => m.member_number), [member]);
+    const [other] = await db`select discord_id from ${members} where member_number = ${retired}`;
+    assertEquals(other.discord_id, null);
+  });
+
   test(`complete-verification ${environment}: 404 for an unknown id`, async () => {
     const member = await insertMember(shared);
     const res = await complete(crypto.randomUUID(), member, environment);
