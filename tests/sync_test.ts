@@ -364,6 +364,30 @@ test("the guard's threshold: exactly SYNC_MAX_DEACTIVATE_RATIO retires, one row 
   assertEquals(retired.map((r) => r.member_number), ["G19", "G20"]);
 });
 
+test("the guard at exactly a ratio binary floating point cannot hold (29 of 50 at 0.58) retires", async () => {
+  await resetAll();
+  const rows = Array.from({ length: 50 }, (_, i) => [i + 1, `H${i + 1}`, "Fl", "Oat", "Active"]);
+  await my.query(
+    `insert into member (MemberID, MemberNumber, FirstName, LastName, Status) values ?`,
+    [rows],
+  );
+  const ratio = serveFunctions({ ...env, SYNC_MAX_DEACTIVATE_RATIO: "0.58" });
+  try {
+    const members = { tables: ["members"] };
+    assertEquals((await sync(members, ratio.fn("sync"))).body.tables.members.inserted, 50);
+    // 29 of 50 is 0.58 exactly: not more than the ratio, so it is retired.
+    await my.query(`delete from member where MemberID > 21`);
+    const res = await sync(members, ratio.fn("sync"));
+    assertEquals(
+      [res.body.status, res.body.tables.members.deactivated],
+      ["completed", 29],
+      JSON.stringify(res.body),
+    );
+  } finally {
+    await ratio.close();
+  }
+});
+
 test("a walk resumed over several invocations retires in its last one, under one sync_id", async () => {
   await resetAll();
   await loadQuirkySource();
@@ -467,6 +491,21 @@ test("a dry run reports updates and retirements like the real run, and writes no
   } finally {
     await lenient.close();
   }
+});
+
+test("a first-load dry run reports the positions the real run inserts", async () => {
+  await resetAll();
+  await loadQuirkySource();
+  const counts = (report: Record<string, Record<string, number>>) =>
+    Object.fromEntries(
+      Object.entries(report).map(([t, r]) => [t, [r.processed, r.inserted, r.updated, r.failed]]),
+    );
+  const dry = await sync({ dry_run: true });
+  assertEquals(dry.body.status, "completed");
+  const real = await sync();
+  assertEquals(real.body.status, "completed");
+  // [processed, inserted, updated, failed]; positions: 4 inserted, 2 rejected.
+  assertEquals(counts(dry.body.tables), counts(real.body.tables));
 });
 
 test("rows the database refuses are isolated; the rest of their batch lands", async () => {

@@ -41,13 +41,12 @@ create function pg_temp.acl(a aclitem[]) returns text language sql immutable as 
 $$;
 
 -- Tables, views and sequences: kind, owner, RLS (enabled and forced),
--- options, privileges, Realtime publication. Sequences' privileges are
--- compared by sequence_grants below.
+-- options, privileges, Realtime publication.
 create function pg_temp.relations(pair text) returns setof text language sql as $$
   select format('%I.%I kind=%s owner=%s rls=%s force_rls=%s options=%s acl=%s published=%s',
                 n.nspname, c.relname, c.relkind, pg_get_userbyid(c.relowner), c.relrowsecurity,
                 c.relforcerowsecurity, coalesce(c.reloptions::text, ''),
-                case when c.relkind = 'S' then '' else pg_temp.acl(c.relacl) end,
+                pg_temp.acl(c.relacl),
                 exists (select from pg_publication_tables p
                         where p.pubname = 'supabase_realtime' and p.schemaname = n.nspname
                           and p.tablename = c.relname))
@@ -125,18 +124,12 @@ create function pg_temp.functions(pair text) returns setof text language sql as 
     and not (pair = 'production' and p.proname ~ '^discord_dev_')
 $$;
 
--- What the API roles may do with the identity sequences: nothing for anon
--- and authenticated, usage and select for service_role (what the migrations grant).
+-- What the API roles may do with the identity sequences.
 create function pg_temp.sequence_grants(pair text) returns setof text language sql as $$
   select format('%I.%I %s %s=%s', n.nspname, c.relname, r, p, has_sequence_privilege(r, c.oid, p))
   from pg_class c join pg_namespace n on n.oid = c.relnamespace,
        unnest(array['anon', 'authenticated', 'service_role']) r,
-       unnest(array['usage', 'select']) p
-  where n.nspname = any (pg_temp.schemas(pair)) and c.relkind = 'S'
-  union all
-  select format('%I.%I %s update=%s', n.nspname, c.relname, r, has_sequence_privilege(r, c.oid, 'update'))
-  from pg_class c join pg_namespace n on n.oid = c.relnamespace,
-       unnest(array['anon', 'authenticated']) r
+       unnest(array['usage', 'select', 'update']) p
   where n.nspname = any (pg_temp.schemas(pair)) and c.relkind = 'S'
 $$;
 
