@@ -5,7 +5,10 @@ import { assertEquals } from "./assert.ts";
 import {
   AUDIENCE,
   baseEnv,
+  BOT_KEY,
   call,
+  db,
+  discordId,
   ENVIRONMENTS,
   fakeAuth0,
   insertMember,
@@ -100,12 +103,46 @@ test("a JWKS endpoint that is down gives 503, never a pass", async () => {
   }
 });
 
-test("the environment selects the member table", async () => {
-  for (const { environment } of ENVIRONMENTS) {
-    const res = await call(COMPLETE, {
-      token: await auth0.memberToken(member),
-      body: { ...body, environment },
+test("the environment selects the request and member tables", async () => {
+  // Each member exists in one environment only, and so does each request:
+  // only the matching environment can complete it.
+  const create = (environment: string) =>
+    call(server.fn("create-verification"), {
+      token: BOT_KEY,
+      body: { discord_id: discordId(), discord_username: "env", environment },
     });
-    assertEquals(res.status, 404, environment);
+  for (const { environment, shared, discord } of ENVIRONMENTS) {
+    const other = ENVIRONMENTS.find((e) => e.environment !== environment)!;
+    const only = await insertMember(shared);
+    const created = await create(environment);
+    assertEquals(created.status, 201, environment);
+    const vid = created.body.verification_id;
+    const token = await auth0.memberToken(only);
+    const elsewhere = await call(COMPLETE, {
+      token,
+      body: { verification_id: vid, environment: other.environment },
+    });
+    assertEquals(elsewhere.status, 404, `${environment} request from ${other.environment}`);
+    assertEquals(elsewhere.body.error.code, "not_found");
+    const here = await call(COMPLETE, { token, body: { verification_id: vid, environment } });
+    assertEquals(here.status, 200, `${environment}: ${JSON.stringify(here.body)}`);
+    assertEquals([here.body.member_number, here.body.verification_id], [only, vid]);
+    const [row] = await db`select discord_id from ${db(`${shared}.members`)}
+                           where member_number = ${only}`;
+    assertEquals(row.discord_id, here.body.discord_id);
+
+    // A request of this environment, by a member who exists only in the other
+    // one: the member is looked up here, so it is unknown (403), not linked.
+    const stranger = await insertMember(other.shared);
+    const foreign = await create(environment);
+    const refused = await call(COMPLETE, {
+      token: await auth0.memberToken(stranger),
+      body: { verification_id: foreign.body.verification_id, environment },
+    });
+    assertEquals(refused.status, 403, `${environment}: member only in ${other.environment}`);
+    const [req] = await db`select status, failure_reason
+                           from ${db(`${discord}.verification_requests`)}
+                           where verification_id = ${foreign.body.verification_id}`;
+    assertEquals([req.status, req.failure_reason], ["failed", "member not found"]);
   }
 });

@@ -11,6 +11,7 @@ import {
   SERVICE_KEY,
   test,
 } from "./helpers.ts";
+import { CLEANUP_BATCH } from "../supabase/functions/cleanup/handler.ts";
 
 const server = serveFunctions(baseEnv());
 const CLEANUP = server.fn("cleanup");
@@ -93,6 +94,50 @@ for (const { environment, shared, discord } of ENVIRONMENTS) {
     });
   });
 }
+
+test("cleanup works through more rows than one batch holds", async () => {
+  const B = CLEANUP_BATCH;
+  await db`truncate discord_dev.verification_requests, dev.sync_logs,
+           discord_dev.validation_logs, discord_dev.validation_summaries`;
+  // Two batches and one row to mark expired (within the grace day), and
+  // exactly one batch both expired and past it: a full batch must not end the loop.
+  await db`insert into discord_dev.verification_requests (discord_id, discord_username, expires_at)
+           select '7' || lpad(i::text, 17, '0'), 'bulk', now() - interval '1 hour'
+           from generate_series(1, ${2 * B + 1}) i`;
+  await db`insert into discord_dev.verification_requests (discord_id, discord_username, expires_at)
+           select '8' || lpad(i::text, 17, '0'), 'bulk', now() - interval '2 days'
+           from generate_series(1, ${B}) i`;
+  await db`insert into dev.sync_logs (sync_id, operation, created_at)
+           select gen_random_uuid(), 'sync_start', now() - interval '91 days'
+           from generate_series(1, ${B + 1})`;
+  const [run] = await db`insert into discord_dev.validation_summaries (started_at)
+                         values (now() - interval '91 days') returning run_id`;
+  await db`insert into discord_dev.validation_logs
+             (run_id, member_number, discord_id, result, created_at)
+           select ${run.run_id}, 'X' || i, '11111111111111111', 'eligible',
+                  now() - interval '91 days'
+           from generate_series(1, ${B + 1}) i`;
+  await db`insert into discord_dev.validation_summaries (started_at)
+           select now() - interval '91 days' from generate_series(1, ${B})`;
+  const res = await cleanup("development");
+  assertEquals(res.status, 200, JSON.stringify(res.body));
+  assertEquals(res.body, {
+    environment: "development",
+    expired_requests: 3 * B + 1,
+    deleted_requests: B,
+    deleted_sync_logs: B + 1,
+    deleted_validation_logs: B + 1,
+    deleted_validation_summaries: B + 1,
+  });
+  const left = await db`select status, count(*)::int from discord_dev.verification_requests
+                        group by status`;
+  assertEquals(left.map((r) => [r.status, r.count]), [["expired", 2 * B + 1]]);
+  const [rest] = await db`
+    select (select count(*)::int from dev.sync_logs) as logs,
+           (select count(*)::int from discord_dev.validation_logs) as vlogs,
+           (select count(*)::int from discord_dev.validation_summaries) as summaries`;
+  assertEquals([rest.logs, rest.vlogs, rest.summaries], [0, 0, 0]);
+});
 
 test("cleanup of one environment leaves the other alone", async () => {
   const [row] = await db`insert into discord.verification_requests

@@ -2,23 +2,32 @@
 // and running a job's command really invokes the function (through the
 // local pg_net stand-in, drained here as the local server's worker does).
 import { assert, assertEquals } from "./assert.ts";
-import { baseEnv, db, serveFunctions, SERVICE_KEY, test } from "./helpers.ts";
+import { baseEnv, db, ENVIRONMENTS, serveFunctions, SERVICE_KEY, test } from "./helpers.ts";
 import { drainNetQueue } from "../local/net_worker.ts";
 
-const EXPECTED: Record<string, string> = {
-  "mynatca-sync-production": "0 */6 * * *",
-  "mynatca-sync-development": "0 */6 * * *",
-  "mynatca-sync-resume-production": "*/2 * * * *",
-  "mynatca-sync-resume-development": "*/2 * * * *",
-  "mynatca-cleanup-production": "30 8 * * *",
-  "mynatca-cleanup-development": "45 8 * * *",
-  "mynatca-health-production": "*/15 * * * *",
-  "mynatca-health-development": "*/15 * * * *",
-};
+/** Every job of the project, by name: [name, schedule]. */
+const EXPECTED = [
+  ["mynatca-cleanup-development", "45 8 * * *"],
+  ["mynatca-cleanup-production", "30 8 * * *"],
+  ["mynatca-health-development", "*/15 * * * *"],
+  ["mynatca-health-production", "*/15 * * * *"],
+  ["mynatca-sync-development", "0 */6 * * *"],
+  ["mynatca-sync-production", "0 */6 * * *"],
+  ["mynatca-sync-resume-development", "*/2 * * * *"],
+  ["mynatca-sync-resume-production", "*/2 * * * *"],
+];
+
+/** The jobs as a list (duplicates stay visible), checked against EXPECTED. */
+async function assertJobs() {
+  const jobs = await db`select jobname, schedule from cron.job
+                        where jobname like 'mynatca-%' order by jobname, jobid`;
+  assertEquals(jobs.length, 8, JSON.stringify(jobs));
+  assertEquals(new Set(jobs.map((j) => j.jobname)).size, jobs.length, "job names are unique");
+  assertEquals(jobs.map((j) => [j.jobname, j.schedule]), EXPECTED);
+}
 
 test("the jobs exist with their schedules, once each", async () => {
-  const jobs = await db`select jobname, schedule from cron.job where jobname like 'mynatca-%'`;
-  assertEquals(Object.fromEntries(jobs.map((j) => [j.jobname, j.schedule])), EXPECTED);
+  await assertJobs();
 });
 
 test("no secret is written into cron.job", async () => {
@@ -99,51 +108,94 @@ test("the sync jobs' commands invoke sync (seen in sync_logs)", async () => {
   });
 });
 
-test("the resume job only calls sync while a cursor is saved", async () => {
-  // Counted by what this job queues, so a job pg_cron fires meanwhile cannot interfere.
-  const [{ max }] = await db`select coalesce(max(id), 0) as max from net.http_request_queue`;
-  const queued = async () =>
-    (await db`select count(*)::int from net.http_request_queue
-              where id > ${max} and method = 'POST' and url like '%/functions/v1/sync'
-                and convert_from(body, 'UTF8') like '%development%'`)[0].count;
-  const [job] = await db`select command from cron.job
-                         where jobname = 'mynatca-sync-resume-development'`;
-  await db`delete from dev.sync_cursor`;
-  await db.unsafe(job.command);
-  assertEquals(await queued(), 0);
-  await db`insert into dev.sync_cursor (sync_id, tables, table_name)
-           values (gen_random_uuid(), '{members}', 'members')`;
-  await db.unsafe(job.command);
-  assertEquals(await queued(), 1);
-  await db`delete from dev.sync_cursor`;
-  await db`delete from net.http_request_queue where id > ${max}`;
-});
+for (const { environment, shared } of ENVIRONMENTS) {
+  test(`the ${environment} resume job only calls sync, for ${environment}, while a cursor is saved`, async () => {
+    // Counted by what this job queues, so a job pg_cron fires meanwhile cannot interfere.
+    const [{ max }] = await db`select coalesce(max(id), 0) as max from net.http_request_queue`;
+    const queued = async () =>
+      await db`select method, url, convert_from(body, 'UTF8')::jsonb as body
+               from net.http_request_queue
+               where id > ${max} and url like '%/functions/v1/sync' order by id`;
+    const [job] = await db`select command from cron.job
+                           where jobname = ${`mynatca-sync-resume-${environment}`}`;
+    const cursor = db(`${shared}.sync_cursor`);
+    try {
+      await db`delete from ${cursor}`;
+      await db.unsafe(job.command);
+      assertEquals((await queued()).length, 0);
+      await db`insert into ${cursor} (sync_id, tables, table_name)
+               values (gen_random_uuid(), '{members}', 'members')`;
+      await db.unsafe(job.command);
+      const sent = await queued();
+      assertEquals(sent.map((q) => [q.method, q.body]), [["POST", { environment }]]);
+    } finally {
+      await db`delete from ${cursor}`;
+      await db`delete from net.http_request_queue where id > ${max}`;
+    }
+  });
+}
 
 test("re-running the schedules migration does not duplicate jobs", async () => {
   const file = new URL("../supabase/migrations/20261125000400_schedules.sql", import.meta.url);
   await db.unsafe(await Deno.readTextFile(file));
-  const jobs = await db`select jobname, schedule from cron.job where jobname like 'mynatca-%'`;
-  assertEquals(Object.fromEntries(jobs.map((j) => [j.jobname, j.schedule])), EXPECTED);
+  await assertJobs();
 });
 
-test("the health job records an alert when GET /sync is unhealthy", async () => {
-  await withProject(async () => {
-    await drainNetQueue(db);
-    await db`update private.health_checks set processed = true`; // earlier rounds
-    await db`truncate dev.sync_logs`;
-    await runJob("mynatca-health-development"); // asks
-    const [job] =
-      await db`select command from cron.job where jobname = 'mynatca-health-development'`;
-    await db.unsafe(job.command); // reads the answer, asks again
-    const alerts = await db`select status, error_details from dev.sync_logs
-                            where table_name = 'health_check' and operation = 'sync_error'`;
-    // One alert for our check (another if pg_cron's own check landed meanwhile).
-    assert(alerts.length >= 1, "no alert recorded");
-    for (const alert of alerts) {
-      assertEquals(alert.status, "unhealthy");
-      assertEquals(alert.error_details.status_code, 503);
-      assertEquals(alert.error_details.health.healthy, false);
-    }
-    await drainNetQueue(db);
+/**
+ * One round of an environment's health job that asks, then one that reads
+ * the answer; returns the alerts in that environment's sync_logs.
+ */
+async function healthRounds(environment: string, shared: string) {
+  const logs = db(`${shared}.sync_logs`);
+  const job = `mynatca-health-${environment}`;
+  await drainNetQueue(db);
+  await db`update private.health_checks set processed = true`; // earlier rounds
+  const [{ max }] = await db`select coalesce(max(id), 0) as max from net.http_request_queue`;
+  const [{ command }] = await db`select command from cron.job where jobname = ${job}`;
+  await db.unsafe(command); // asks
+  // Every request queued since is this check (pg_cron may run the same job meanwhile).
+  const asked = await db`select method, url from net.http_request_queue where id > ${max}`;
+  const requests = asked.map((q) =>
+    `${q.method} ${new URL(q.url).pathname}${new URL(q.url).search}`
+  );
+  assert(requests.length >= 1, "the job queued nothing");
+  assertEquals([...new Set(requests)], [`GET /functions/v1/sync?environment=${environment}`]);
+  for (let i = 0; i < 20 && await drainNetQueue(db) === 0; i++);
+  await db.unsafe(command); // reads the answer, asks again
+  await drainNetQueue(db);
+  return await db`select status, error_details from ${logs}
+                  where table_name = 'health_check' and operation = 'sync_error'`;
+}
+
+for (const { environment, shared } of ENVIRONMENTS) {
+  const logs = db(`${shared}.sync_logs`);
+
+  test(`the ${environment} health job records an alert when GET /sync is unhealthy`, async () => {
+    await withProject(async () => {
+      await db`truncate ${logs}`;
+      const alerts = await healthRounds(environment, shared);
+      // One alert for our check (another if pg_cron's own check landed meanwhile).
+      assert(alerts.length >= 1, "no alert recorded");
+      for (const alert of alerts) {
+        assertEquals(alert.status, "unhealthy");
+        assertEquals(alert.error_details.status_code, 503);
+        assertEquals(alert.error_details.health.healthy, false);
+      }
+    });
   });
-});
+
+  test(`the ${environment} health job records nothing when GET /sync is healthy`, async () => {
+    await withProject(async () => {
+      await db`truncate ${logs}`;
+      await db`insert into ${logs} (sync_id, operation, status)
+               values (gen_random_uuid(), 'sync_complete', 'completed')`;
+      assertEquals(await healthRounds(environment, shared), []);
+      const answered = await db`
+        select r.status_code from private.health_checks h
+        join net._http_response r on r.id = h.request_id
+        where h.environment = ${environment} and h.processed
+        order by h.request_id desc limit 1`;
+      assertEquals(answered.map((a) => a.status_code), [200]);
+    });
+  });
+}

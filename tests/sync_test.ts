@@ -1,7 +1,7 @@
 // The sync over real HTTP, from a real MariaDB database of crafted rows into
 // the development schemas of the real Postgres.
 import { assert, assertEquals } from "./assert.ts";
-import { baseEnv, call, db, serveFunctions, SERVICE_KEY, test } from "./helpers.ts";
+import { baseEnv, BOT_KEY, call, db, serveFunctions, SERVICE_KEY, test } from "./helpers.ts";
 import { mysqlConnect, recreateSourceDatabase } from "../local/demo_data.ts";
 import { STACK_MY_PORT } from "../local/stack.ts";
 
@@ -11,6 +11,14 @@ await my.query("set session sql_mode = ''");
 const env = { ...baseEnv(), MYSQL_DB: SOURCE_DB, SYNC_BATCH_SIZE: "7" };
 const server = serveFunctions(env);
 const SYNC = server.fn("sync");
+
+// Teardown, not a test: drop this file's source database once its tests ran.
+Deno.test.afterAll(async () => {
+  await my.end();
+  const admin = await mysqlConnect("mysql");
+  await admin.query(`drop database if exists ${SOURCE_DB}`);
+  await admin.end();
+});
 
 const sync = (body: Record<string, unknown> = {}, url = SYNC) =>
   call(url, { token: SERVICE_KEY, body: { environment: "development", ...body } });
@@ -189,13 +197,22 @@ test("sync maps every contract rule on quirky data", async () => {
     assert(reasons.includes(bit), `${bit} in ${reasons}`);
   }
   // Derived counts: active members per facility, active facilities and members per region.
-  const [zbwCount] = await db`select member_count from dev.facilities where facility_code = 'ZBW'`;
-  const [expected] =
-    await db`select count(*)::int as n from dev.members where facility_code = 'ZBW' and status = 'active'`;
-  assertEquals(zbwCount.member_count, expected.n);
-  const [nea] =
-    await db`select facility_count, member_count from dev.regions where region_code = 'NEA'`;
-  assertEquals(nea.facility_count, 2);
+  // ZBW: 1001 and 1013-1040; A90: 1002 (1010, 1011 and 1012 are not active).
+  const facilityCounts =
+    await db`select facility_code, member_count from dev.facilities order by facility_code`;
+  assertEquals(facilityCounts.map((f) => [f.facility_code, f.member_count]), [
+    ["A90", 1],
+    ["XXX", 0],
+    ["ZBW", 29],
+    ["ZTL", 0],
+  ]);
+  const regionCounts = await db`select region_code, facility_count, member_count
+                                from dev.regions order by region_code`;
+  assertEquals(regionCounts.map((r) => [r.region_code, r.facility_count, r.member_count]), [
+    ["NEA", 2, 30],
+    ["NSO", 1, 0],
+    ["NWP", 0, 0],
+  ]);
   // The run-level rows frame the run.
   const ops = await db`select operation, status from dev.sync_logs
                        where sync_id = ${res.body.sync_id} and table_name is null order by id`;
@@ -280,6 +297,170 @@ test("the guard: mass vanishing or an empty source deactivates nothing", async (
   assert(String(errors[0].error_details.deactivation_refused).includes("no "));
 });
 
+test("vanished regions, facilities and positions are retired (active = false), never deleted", async () => {
+  await resetAll();
+  await loadQuirkySource();
+  assertEquals((await sync()).body.status, "completed");
+  await my.query(`delete from region where RegionID = 2`); // NSO
+  await my.query(`delete from facility where FacilityID = 4`); // XXX
+  await my.query(`delete from position where PositionID = 1`);
+  // One of two active regions vanishes: allowed at a ratio of one half.
+  const lenient = serveFunctions({ ...env, SYNC_MAX_DEACTIVATE_RATIO: "0.5" });
+  try {
+    const res = await sync({}, lenient.fn("sync"));
+    assertEquals(res.body.status, "completed", JSON.stringify(res.body));
+    const deactivated = Object.fromEntries(
+      Object.entries(res.body.tables).map((
+        [t, r],
+      ) => [t, (r as { deactivated: number }).deactivated]),
+    );
+    assertEquals(deactivated, { regions: 1, facilities: 1, members: 0, positions: 1 });
+    const regions = await db`select region_code, active from dev.regions order by 1`;
+    assertEquals(regions.map((r) => [r.region_code, r.active]), [
+      ["NEA", true],
+      ["NSO", false],
+      ["NWP", false],
+    ]);
+    const facilities = await db`select facility_code, active from dev.facilities order by 1`;
+    assertEquals(facilities.map((f) => [f.facility_code, f.active]), [
+      ["A90", true],
+      ["XXX", false],
+      ["ZBW", true],
+      ["ZTL", true],
+    ]);
+    const positions = await db`select source_id, active from dev.positions order by 1`;
+    assertEquals(positions.map((p) => [p.source_id, p.active]), [
+      [1, false],
+      [2, true],
+      [3, false],
+      [6, true],
+    ]);
+    const logged = await db`select table_name, records_deactivated from dev.sync_logs
+                            where sync_id = ${res.body.sync_id} and table_name is not null
+                            order by table_name`;
+    assertEquals(logged.map((l) => [l.table_name, l.records_deactivated]), [
+      ["facilities", 1],
+      ["members", 0],
+      ["positions", 1],
+      ["regions", 1],
+    ]);
+    // Retired rows are not retired again.
+    const again = await sync({}, lenient.fn("sync"));
+    for (const t of ["regions", "facilities", "members", "positions"]) {
+      assertEquals(again.body.tables[t].deactivated, 0, t);
+    }
+  } finally {
+    await lenient.close();
+  }
+});
+
+test("the guard's threshold: exactly SYNC_MAX_DEACTIVATE_RATIO retires, one row more refuses", async () => {
+  await resetAll();
+  const rows = Array.from({ length: 20 }, (_, i) => [i + 1, `G${i + 1}`, "Gu", "Ard", "Active"]);
+  await my.query(
+    `insert into member (MemberID, MemberNumber, FirstName, LastName, Status) values ?`,
+    [rows],
+  );
+  const members = { tables: ["members"] };
+  assertEquals((await sync(members)).body.tables.members.inserted, 20);
+  const active = async () =>
+    (await db`select count(*)::int from dev.members where status = 'active'`)[0].count;
+
+  // The default ratio is 0.10: 3 of 20 active members is over it.
+  await my.query(`delete from member where MemberID in (18, 19, 20)`);
+  const over = await sync(members);
+  assertEquals([over.body.status, over.body.tables.members.deactivated], ["partial", 0]);
+  assertEquals(await active(), 20);
+  const [refusal] = await db`select status, error_details from dev.sync_logs
+                             where sync_id = ${over.body.sync_id} and table_name = 'members'`;
+  assertEquals(refusal.status, "deactivation_refused");
+  assert(
+    String(refusal.error_details.deactivation_refused).startsWith("3 of 20 active members"),
+    JSON.stringify(refusal.error_details),
+  );
+
+  // 2 of 20 is exactly the ratio: retired.
+  await my.query(`insert into member (MemberID, MemberNumber, FirstName, LastName, Status)
+                  values (18, 'G18', 'Gu', 'Ard', 'Active')`);
+  const at = await sync(members);
+  assertEquals([at.body.status, at.body.tables.members.deactivated], ["completed", 2]);
+  const retired = await db`select member_number from dev.members
+                           where status = 'inactive' order by 1`;
+  assertEquals(retired.map((r) => r.member_number), ["G19", "G20"]);
+});
+
+test("the guard at exactly a ratio binary floating point cannot hold (29 of 50 at 0.58) retires", async () => {
+  await resetAll();
+  const rows = Array.from({ length: 50 }, (_, i) => [i + 1, `H${i + 1}`, "Fl", "Oat", "Active"]);
+  await my.query(
+    `insert into member (MemberID, MemberNumber, FirstName, LastName, Status) values ?`,
+    [rows],
+  );
+  const ratio = serveFunctions({ ...env, SYNC_MAX_DEACTIVATE_RATIO: "0.58" });
+  try {
+    const members = { tables: ["members"] };
+    assertEquals((await sync(members, ratio.fn("sync"))).body.tables.members.inserted, 50);
+    // 29 of 50 is 0.58 exactly: not more than the ratio, so it is retired.
+    await my.query(`delete from member where MemberID > 21`);
+    const res = await sync(members, ratio.fn("sync"));
+    assertEquals(
+      [res.body.status, res.body.tables.members.deactivated],
+      ["completed", 29],
+      JSON.stringify(res.body),
+    );
+  } finally {
+    await ratio.close();
+  }
+});
+
+test("a walk resumed over several invocations retires in its last one, under one sync_id", async () => {
+  await resetAll();
+  await loadQuirkySource();
+  assertEquals((await sync()).body.status, "completed");
+  await my.query(`delete from member where MemberID = 14`);
+  const small = serveFunctions({ ...env, SYNC_ROWS_PER_INVOCATION: "10" });
+  try {
+    const reports = [];
+    let res;
+    do {
+      res = await sync({ tables: ["members"] }, small.fn("sync"));
+      assertEquals(res.status, 200, JSON.stringify(res.body));
+      reports.push(res.body);
+      if (reports.length === 1) {
+        // Not retired while the walk is unfinished.
+        assertEquals(res.body.status, "partial");
+        assertEquals((await member("1014")).status, "active");
+      }
+    } while (res.body.status === "partial" && reports.length < 20);
+    assert(reports.length >= 3, `took ${reports.length} invocations`);
+    assertEquals(reports.map((r) => r.status), [
+      ...Array(reports.length - 1).fill("partial"),
+      "completed",
+    ]);
+    assertEquals(new Set(reports.map((r) => r.sync_id)).size, 1);
+    assertEquals(reports.map((r) => r.resumed), [false, ...Array(reports.length - 1).fill(true)]);
+    assertEquals(reports.map((r) => r.tables.members.deactivated), [
+      ...Array(reports.length - 1).fill(0),
+      1,
+    ]);
+    assertEquals((await member("1014")).status, "inactive");
+    assertEquals(
+      (await db`select count(*)::int from dev.members where status = 'inactive'`)[0].count,
+      4, // 1004, 1005 and 1012 were inactive already
+    );
+    const logs = await db`select table_name, operation, status, records_deactivated
+                          from dev.sync_logs where sync_id = ${reports[0].sync_id} order by id`;
+    assertEquals(logs.filter((l) => l.operation === "sync_start").length, 1);
+    assertEquals(
+      logs.filter((l) => l.table_name === "members" && l.status === "completed")
+        .map((l) => l.records_deactivated),
+      [1],
+    );
+  } finally {
+    await small.close();
+  }
+});
+
 test("dry_run reports what would change and writes nothing", async () => {
   await resetAll();
   await loadQuirkySource();
@@ -289,6 +470,67 @@ test("dry_run reports what would change and writes nothing", async () => {
   assertEquals(res.body.tables.members.inserted, 37);
   assertEquals((await db`select count(*)::int from dev.members`)[0].count, 0);
   assertEquals((await db`select count(*)::int from dev.sync_logs`)[0].count, 0);
+});
+
+test("a dry run reports updates and retirements like the real run, and writes nothing", async () => {
+  await resetAll();
+  await loadQuirkySource();
+  assertEquals((await sync()).body.status, "completed");
+  await my.query(`update region set RegionName = 'Northwest Mountain' where RegionID = 3`);
+  await my.query(`update facility set FacilityType = 'atct' where FacilityID = 3`);
+  await my.query(`update member set LastName = 'Byron' where MemberID = 1`);
+  await my.query(`delete from member where MemberID = 20`);
+  await my.query(`insert into member (MemberID, MemberNumber, FirstName, LastName, Status)
+                  values (42, '1042', 'New', 'Comer', 'Active')`);
+  await my.query(`delete from position where PositionID = 2`);
+  await my.query(`insert into position (PositionID, MemberNumber, PositionType, Title)
+                  values (7, '1002', 'committee', 'Added')`);
+  // One of three active positions vanishes: allowed at a ratio of one half.
+  const lenient = serveFunctions({ ...env, SYNC_MAX_DEACTIVATE_RATIO: "0.5" });
+  const everything = async () => ({
+    ...await everythingButLogs(),
+    logs: await db`select * from dev.sync_logs order by id`,
+  });
+  try {
+    const before = await everything();
+    const dry = await sync({ dry_run: true }, lenient.fn("sync"));
+    assertEquals(dry.status, 200, JSON.stringify(dry.body));
+    assertEquals([dry.body.status, dry.body.dry_run, dry.body.resumed], ["completed", true, false]);
+    assertEquals(await everything(), before);
+    const changes = (report: Record<string, Record<string, number>>) =>
+      Object.fromEntries(
+        Object.entries(report).map((
+          [t, r],
+        ) => [t, [r.processed, r.inserted, r.updated, r.unchanged, r.deactivated, r.failed]]),
+      );
+    // [processed, inserted, updated, unchanged, deactivated, failed]
+    assertEquals(changes(dry.body.tables), {
+      regions: [3, 0, 1, 2, 0, 0],
+      facilities: [4, 0, 1, 3, 0, 0],
+      members: [41, 1, 1, 34, 1, 5],
+      positions: [6, 1, 0, 3, 1, 2],
+    });
+    const real = await sync({}, lenient.fn("sync"));
+    assertEquals(real.body.status, "completed");
+    assertEquals(changes(real.body.tables), changes(dry.body.tables));
+  } finally {
+    await lenient.close();
+  }
+});
+
+test("a first-load dry run reports the positions the real run inserts", async () => {
+  await resetAll();
+  await loadQuirkySource();
+  const counts = (report: Record<string, Record<string, number>>) =>
+    Object.fromEntries(
+      Object.entries(report).map(([t, r]) => [t, [r.processed, r.inserted, r.updated, r.failed]]),
+    );
+  const dry = await sync({ dry_run: true });
+  assertEquals(dry.body.status, "completed");
+  const real = await sync();
+  assertEquals(real.body.status, "completed");
+  // [processed, inserted, updated, failed]; positions: 4 inserted, 2 rejected.
+  assertEquals(counts(dry.body.tables), counts(real.body.tables));
 });
 
 test("rows the database refuses are isolated; the rest of their batch lands", async () => {
@@ -384,14 +626,25 @@ test("a cursor older than MAX_SYNC_AGE is not resumed", async () => {
 function faultyRelay(target = STACK_MY_PORT) {
   const listener = Deno.listen({ hostname: "127.0.0.1", port: 0 });
   const open = new Set<Deno.Conn>();
-  const state = { refuse: 0, cutAfterBytes: Infinity, relayed: 0 };
+  // refused, cuts and accepted count what actually happened, so a test can
+  // tell that its faults fired.
+  const state = {
+    refuse: 0,
+    cutAfterBytes: Infinity,
+    relayed: 0,
+    refused: 0,
+    cuts: 0,
+    accepted: 0,
+  };
   (async () => {
     for await (const client of listener) {
       if (state.refuse > 0) {
         state.refuse--;
+        state.refused++;
         client.close();
         continue;
       }
+      state.accepted++;
       const upstream = await Deno.connect({ hostname: "127.0.0.1", port: target });
       open.add(client).add(upstream);
       const pipe = async (from: Deno.Conn, to: Deno.Conn, count: boolean) => {
@@ -402,6 +655,7 @@ function faultyRelay(target = STACK_MY_PORT) {
             if (n === null) break;
             if (count && (state.relayed += n) > state.cutAfterBytes) {
               state.cutAfterBytes = Infinity;
+              state.cuts++;
               throw new Error("cut");
             }
             await to.write(buf.subarray(0, n));
@@ -443,24 +697,52 @@ test("MySQL faults: refused connections and a connection cut mid-run are retried
     const res = await sync({}, flaky.fn("sync"));
     assertEquals(res.status, 200, JSON.stringify(res.body));
     assertEquals(res.body.status, "completed");
+    // Both faults fired: two refusals, one cut, and a connection opened after the cut.
+    assertEquals([relay.state.refused, relay.state.cuts], [2, 1]);
+    assert(relay.state.accepted >= 2, `accepted ${relay.state.accepted} connections`);
     assertEquals((await db`select count(*)::int from dev.members`)[0].count, 37);
+    assertEquals((await db`select count(*)::int from dev.positions`)[0].count, 4);
   } finally {
     relay.close();
     await flaky.close();
   }
 });
 
+/** Every row of the tables a sync writes, except sync_logs, in a stable order. */
+const everythingButLogs = async () => ({
+  regions: await db`select * from dev.regions order by region_code`,
+  facilities: await db`select * from dev.facilities order by facility_code`,
+  members: await db`select * from dev.members order by member_number`,
+  positions: await db`select * from dev.positions order by source_id`,
+  cursor: await db`select * from dev.sync_cursor`,
+  validationLogs: await db`select * from discord_dev.validation_logs order by id`,
+  validationSummaries: await db`select * from discord_dev.validation_summaries order by run_id`,
+});
+
 test("MySQL unreachable after retries: 503, a sync_error row, nothing else changed", async () => {
-  const before = await db`select count(*)::int, max(updated_at) from dev.members`;
+  await resetAll();
+  await loadQuirkySource();
+  assertEquals((await sync()).body.status, "completed");
+  const before = await everythingButLogs();
+  assert(before.members.length > 0 && before.validationSummaries.length > 0, "fixture is empty");
+  const [{ max }] = await db`select coalesce(max(id), 0)::int as max from dev.sync_logs`;
   const down = serveFunctions({ ...env, MYSQL_PORT: "9", SYNC_RETRY_COUNT: "2" });
   try {
     const res = await sync({}, down.fn("sync"));
     assertEquals(res.status, 503);
     assertEquals(res.body.error.code, "unavailable");
-    const [row] =
-      await db`select operation, error_details from dev.sync_logs order by id desc limit 1`;
-    assertEquals(row.operation, "sync_error");
-    assertEquals(await db`select count(*)::int, max(updated_at) from dev.members`, before);
+    // Health-check alerts come from pg_cron's own job, not from this run.
+    const rows = await db`select sync_id, table_name, operation, status, error_details
+                          from dev.sync_logs
+                          where id > ${max} and table_name is distinct from 'health_check'
+                          order by id`;
+    assertEquals(rows.map((r) => [r.table_name, r.operation, r.status]), [
+      [null, "sync_start", "started"],
+      [null, "sync_error", "failed"],
+    ]);
+    assertEquals(new Set(rows.map((r) => r.sync_id)).size, 1);
+    assertEquals(rows[1].error_details.reason, "the legacy MySQL database is unreachable");
+    assertEquals(await everythingButLogs(), before);
   } finally {
     await down.close();
   }
@@ -494,18 +776,11 @@ test("GET /sync reports health both ways", async () => {
 
 test("sync needs the service key on both methods", async () => {
   for (const method of ["GET", "POST"]) {
-    for (const token of [undefined, "nope"]) {
+    for (const token of [undefined, "nope", BOT_KEY]) {
       const res = await call(SYNC, { method, token, body: method === "POST" ? {} : undefined });
       assertEquals(res.status, 401, `${method} ${token}`);
     }
   }
   const bad = await call(SYNC, { token: SERVICE_KEY, body: { tables: ["users"] } });
   assertEquals(bad.status, 400);
-});
-
-test("cleanup of the test source", async () => {
-  await my.end();
-  const admin = await mysqlConnect("mysql");
-  await admin.query(`drop database if exists ${SOURCE_DB}`);
-  await admin.end();
 });

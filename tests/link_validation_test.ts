@@ -63,13 +63,19 @@ test("validation classifies linked members and unlinks nobody", async () => {
       await tx`select 1 from discord_dev.ineligible_links`;
     }).then(() => "allowed", (e) => e.code);
     assertEquals(denied, "42501");
-    // A dry run validates nothing.
-    const before = await db`select count(*)::int from discord_dev.validation_summaries`;
-    await call(server.fn("sync"), {
+    // A dry run validates nothing (and still answers).
+    const validation = () =>
+      db`select (select count(*)::int from discord_dev.validation_summaries) as summaries,
+                (select count(*)::int from discord_dev.validation_logs) as logs`;
+    const before = await validation();
+    const dry = await call(server.fn("sync"), {
       token: SERVICE_KEY,
       body: { environment: "development", tables: ["members"], dry_run: true },
     });
-    assertEquals(await db`select count(*)::int from discord_dev.validation_summaries`, before);
+    assertEquals(dry.status, 200, JSON.stringify(dry.body));
+    assertEquals([dry.body.status, dry.body.dry_run], ["completed", true]);
+    assertEquals(dry.body.tables.members.processed, 29);
+    assertEquals(await validation(), before);
   } finally {
     await my.end();
     await server.close();
