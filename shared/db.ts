@@ -18,8 +18,13 @@ export {
 } from "./db_errors.ts";
 export type TransactionSql = postgres.TransactionSql;
 
-/** A request's database call is abandoned (and retried) after this long. */
-const REQUEST_ATTEMPT_TIMEOUT_MS = 15_000;
+/**
+ * A request's database call is abandoned (and retried) after this long: a
+ * query left on a dead connection would otherwise wait for the Edge
+ * runtime's wall-clock limit. Generous, because an abandoned statement may
+ * still finish on the server.
+ */
+const REQUEST_ATTEMPT_TIMEOUT_MS = 45_000;
 
 /**
  * Runs `fn`, retrying transient faults a few times; a database that stays

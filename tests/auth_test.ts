@@ -5,7 +5,7 @@ import { assertEquals } from "./assert.ts";
 import {
   AUDIENCE,
   baseEnv,
-  BOT_KEY,
+  botKey,
   call,
   db,
   discordId,
@@ -108,7 +108,7 @@ test("the environment selects the request and member tables", async () => {
   // only the matching environment can complete it.
   const create = (environment: string) =>
     call(server.fn("create-verification"), {
-      token: BOT_KEY,
+      token: botKey(environment),
       body: { discord_id: discordId(), discord_username: "env", environment },
     });
   for (const { environment, shared, discord } of ENVIRONMENTS) {

@@ -11,7 +11,7 @@ import {
   SERVICE_KEY,
   test,
 } from "./helpers.ts";
-import { CLEANUP_BATCH } from "../supabase/functions/cleanup/handler.ts";
+import { CLEANUP_BATCH } from "../supabase/functions/cleanup/cleanup.ts";
 
 const server = serveFunctions(baseEnv());
 const CLEANUP = server.fn("cleanup");

@@ -2,7 +2,7 @@
 // the age of the last completed run against MAX_SYNC_AGE, and the share of
 // successful runs in the last 24 h against MIN_SUCCESS_RATE.
 import { assert, assertEquals } from "./assert.ts";
-import { baseEnv, call, db, serveFunctions, SERVICE_KEY, test } from "./helpers.ts";
+import { afterAll, baseEnv, call, db, serveFunctions, SERVICE_KEY, test } from "./helpers.ts";
 
 const servers = new Map<string, ReturnType<typeof serveFunctions>>();
 /** A function server with these health settings (one per setting, reused). */
@@ -11,7 +11,7 @@ function server(settings: Record<string, string> = {}) {
   if (!servers.has(key)) servers.set(key, serveFunctions({ ...baseEnv(), ...settings }));
   return servers.get(key)!;
 }
-Deno.test.afterAll(async () => {
+afterAll(async () => {
   await Promise.all([...servers.values()].map((s) => s.close()));
 });
 

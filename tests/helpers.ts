@@ -169,6 +169,17 @@ export async function insertMember(
  */
 export const denoLockArgs = Deno.version.deno.startsWith("2.1.") ? ["--no-lock"] : [];
 
+/**
+ * Teardown after a file's tests, not counted as a test. Deno 2.1 (the Edge
+ * runtime's line) has no Deno.test.afterAll: there the servers and pools a
+ * hook would close end with the process, and the source databases it would
+ * drop are made anew by the next run.
+ */
+export function afterAll(fn: () => Promise<void>) {
+  const hook = (Deno.test as unknown as { afterAll?: (fn: () => Promise<void>) => void }).afterAll;
+  hook?.(fn);
+}
+
 /** Deno.test without the resource sanitizers: servers and pools live for the whole file. */
 export const test = (name: string, fn: (t: Deno.TestContext) => Promise<void>) =>
   Deno.test({ name, fn, sanitizeOps: false, sanitizeResources: false });

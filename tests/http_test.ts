@@ -88,7 +88,7 @@ test("HUB_ORIGINS allows only its origins, on preflight and ordinary answers", a
   }
 });
 
-test("ordinary responses carry the CORS headers too, success and error alike", async () => {
+test("ordinary responses of the Hub's functions carry CORS, success and error alike; the others none", async () => {
   const ok = await call(CREATE, {
     token: BOT_KEY,
     body: { discord_id: discordId(), discord_username: "cors" },
@@ -107,13 +107,19 @@ test("ordinary responses carry the CORS headers too, success and error alike", a
     "cleanup 400",
     await call(server.fn("cleanup"), { token: SERVICE_KEY, body: { environment: "staging" } }),
   ]);
+  const hubFacing = /^(complete-verification|unlink-discord) /;
   for (const [what, res] of answers) {
+    if (!hubFacing.test(what)) {
+      assertEquals(res.headers.get("access-control-allow-origin"), null, what);
+      continue;
+    }
     assertEquals(res.headers.get("access-control-allow-origin"), "*", what);
     const allowed = res.headers.get("access-control-allow-headers") ?? "";
     for (const h of ["authorization", "content-type", "apikey", "x-client-info"]) {
       assert(allowed.includes(h), `${what}: ${h} in ${allowed}`);
     }
   }
+  assert(answers.filter(([what]) => hubFacing.test(what)).length === 2, "both Hub functions seen");
 });
 
 test("every response carries a request id, echoed when the caller sends one", async () => {

@@ -2,7 +2,7 @@
 // small source database and the development schemas. Its configuration comes
 // from the process environment, which wins over supabase/functions/.env.
 import { assert, assertEquals } from "./assert.ts";
-import { db, DB_URL, SERVICE_KEY, test } from "./helpers.ts";
+import { afterAll, db, DB_URL, SERVICE_KEY, test } from "./helpers.ts";
 import { mysqlConnect, recreateSourceDatabase } from "../local/demo_data.ts";
 import { FUNCTIONS_PORT, STACK_MY_PORT, STACK_PG_PORT } from "../local/stack.ts";
 
@@ -10,7 +10,7 @@ const ROOT = new URL("..", import.meta.url).pathname;
 const SOURCE_DB = "mynatca_cli_test";
 const my = await recreateSourceDatabase(SOURCE_DB);
 
-Deno.test.afterAll(async () => {
+afterAll(async () => {
   await my.end();
   const admin = await mysqlConnect("mysql");
   await admin.query(`drop database if exists ${SOURCE_DB}`);

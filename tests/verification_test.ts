@@ -176,7 +176,8 @@ for (const env of ENVIRONMENTS) {
     const vid = created.body.verification_id;
     // First signed in with the wrong account: refused, the request fails.
     assertEquals((await complete(vid, retired, environment)).status, 403);
-    const [failed] = await db`select status, failure_reason from ${requests} where verification_id = ${vid}`;
+    const [failed] =
+      await db`select status, failure_reason from ${requests} where verification_id = ${vid}`;
     assertEquals([failed.status, failed.failure_reason], ["failed", "member status is retired"]);
     // Then with the right one, before it expires.
     const res = await complete(vid, member, environment);

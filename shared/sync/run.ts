@@ -95,6 +95,7 @@ async function lockedRun(
       budget: opts.rowBudget ?? Infinity,
       checkLock,
       allowMassDeactivation: opts.allowMassDeactivation ?? false,
+      dryRunMembers: new Set(),
       onProgress: opts.onProgress,
     };
     const walked = await syncTables(run, report, runLog, cursor);

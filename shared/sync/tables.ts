@@ -47,12 +47,17 @@ export interface TableSpec<Row = Record<string, unknown>> {
   /** SQL predicate of a row that counts as active, and the update that retires it. */
   activeWhere: string;
   retireSet: string;
-  /** Rules only Postgres can check (a referenced row exists): the rows to keep, the rest rejected. */
+  /**
+   * Rules only Postgres can check (a referenced row exists): the rows to
+   * keep, the rest rejected. `pending` holds keys this run mapped but did
+   * not write (a dry run), which count as existing.
+   */
   screen?: (
     sql: Sql,
     schema: string,
     rows: Row[],
-  ) => Promise<{ rows: Row[]; rejected: Rejection[] }>;
+    pending: Set<string>,
+  ) => Promise<Screened<Row>>;
 }
 
 const region: TableSpec<RegionRow> = {
@@ -141,9 +146,10 @@ async function onlySyncedMembers(
   sql: Sql,
   schema: string,
   rows: PositionRow[],
+  pending: Set<string>,
 ): Promise<Screened<PositionRow>> {
-  const numbers = [...new Set(rows.map((r) => r.member_number))];
-  const known = new Set<string>();
+  const numbers = [...new Set(rows.map((r) => r.member_number))].filter((n) => !pending.has(n));
+  const known = new Set<string>(pending);
   if (numbers.length) {
     const found = await sql.unsafe(
       `select m.member_number from json_array_elements_text($1::text::json) as k(v)

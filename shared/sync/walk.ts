@@ -35,6 +35,11 @@ export interface RunContext {
   checkLock: () => Promise<void>;
   /** Retire past the guard's limits, once (operator CLI only). */
   allowMassDeactivation: boolean;
+  /**
+   * Member numbers a dry run mapped (and did not write): its positions walk
+   * must count them as synced, as the real run would.
+   */
+  dryRunMembers: Set<string>;
   onProgress?: (table: SyncTable, rows: number, rowsPerSecond: number) => void;
 }
 
@@ -121,13 +126,14 @@ export async function walkTable(run: RunContext, table: SyncTable, startAfter: n
           continue;
         }
         rows.push(mapped.row);
+        if (dryRun && table === "members") run.dryRunMembers.add(String(mapped.row.member_number));
         if (mapped.notice) {
           replaced.push({ key: String(raw.id), member_number: member, ...mapped.notice });
         }
       }
       if (spec.screen) {
         const screen = spec.screen;
-        const screened = await retries.postgres(() => screen(sql, schema, rows));
+        const screened = await retries.postgres(() => screen(sql, schema, rows, run.dryRunMembers));
         rejected.push(...screened.rejected);
         rows = screened.rows;
       }

@@ -155,7 +155,9 @@ export async function retireVanished(
   if (sourceKeys.length === 0) {
     // An empty source is never a real departure of everyone: no override.
     result.refused = `the source returned no ${spec.name}; nothing was deactivated`;
-  } else if (count.vanished > limits.maxRatio * count.active) {
+  } else if (count.vanished / count.active > limits.maxRatio) {
+    // A share, compared as a share: 29 of 50 is exactly 0.58, while
+    // 0.58 * 50 is 28.999999999999996 in floating point.
     limit = `${vanished}, more than SYNC_MAX_DEACTIVATE_RATIO=${limits.maxRatio}`;
   } else if (count.vanished > limits.maxRows) {
     limit = `${vanished}, more than SYNC_MAX_DEACTIVATE=${limits.maxRows}`;

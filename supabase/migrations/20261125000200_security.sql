@@ -28,6 +28,10 @@ select private.apply_to_environments($ddl$
   revoke all on all sequences in schema %1$I from anon, authenticated;
   revoke all on all sequences in schema %2$I from anon, authenticated;
 
+  -- Supabase's default privileges in `public` also give service_role every
+  -- privilege on sequences; the functions only need to read them.
+  revoke all on all sequences in schema %1$I from service_role;
+  revoke all on all sequences in schema %2$I from service_role;
   grant all on all tables in schema %1$I to service_role;
   grant all on all tables in schema %2$I to service_role;
   grant usage, select on all sequences in schema %1$I to service_role;

@@ -27,10 +27,10 @@ create function pg_temp.onto(fact text, target text) returns text language sql i
     when 'development' then
       regexp_replace(
         regexp_replace(fact, '\mpublic(_is_admin)?\M', 'dev\1', 'g'),
-        '\mdiscord(_create_verification|_complete_verification)?\M', 'discord_dev\1', 'g')
+        '\mdiscord(_create_verification|_complete_verification|_unlink_discord)?\M', 'discord_dev\1', 'g')
     when 'production' then
       regexp_replace(
-        regexp_replace(fact, '\mdiscord_dev(_create_verification|_complete_verification)?\M',
+        regexp_replace(fact, '\mdiscord_dev(_create_verification|_complete_verification|_unlink_discord)?\M',
                        'discord\1', 'g'),
         '\mdev(_is_admin)?\M', 'public\1', 'g')
   end
@@ -111,7 +111,7 @@ create function pg_temp.views(pair text) returns setof text language sql as $$
 $$;
 
 -- The pair's own functions in private (<shared>_is_admin,
--- <discord>_create_verification, <discord>_complete_verification): signature,
+-- <discord>_create_verification, _complete_verification, _unlink_discord): signature,
 -- security, settings, privileges and body.
 create function pg_temp.functions(pair text) returns setof text language sql as $$
   select format('private.%I(%s) returns %s language=%s security_definer=%s volatility=%s config=%s acl=%s body=%s',
