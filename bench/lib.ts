@@ -1,5 +1,5 @@
-// Small helpers the benchmarks share: a closed-loop load generator and
-// latency percentiles.
+// Small helpers the benchmarks share: a closed-loop load generator, latency
+// percentiles, the summary of repeated measurements, and child processes.
 
 export interface LoadResult {
   requests: number;
@@ -55,6 +55,45 @@ export async function load(
 
 export const round = (n: number, digits = 1) => Math.round(n * 10 ** digits) / 10 ** digits;
 
+/** Repeated measurements of one figure: the median is reported, min and max show the noise. */
+export interface Spread {
+  median: number;
+  min: number;
+  max: number;
+  runs: number[];
+}
+
+export function spread(runs: number[]): Spread {
+  if (runs.length === 0) throw new Error("no runs to summarise");
+  const s = [...runs].sort((a, b) => a - b);
+  const mid = s.length >> 1;
+  const median = s.length % 2 ? s[mid] : (s[mid - 1] + s[mid]) / 2;
+  return { median, min: s[0], max: s[s.length - 1], runs };
+}
+
+/** "median (min–max)", or just the median when every run agrees at this precision. */
+export function fmt(s: Spread, digits = 1): string {
+  const f = (n: number) => round(n, digits).toFixed(Math.max(0, digits));
+  return f(s.min) === f(s.max) ? f(s.median) : `${f(s.median)} (${f(s.min)}–${f(s.max)})`;
+}
+
+/** Environment variable as a number, with a default. */
+export function envNumber(name: string, fallback: number): number {
+  const raw = Deno.env.get(name);
+  if (raw === undefined || raw === "") return fallback;
+  const n = Number(raw);
+  if (!Number.isFinite(n) || n < 0) throw new Error(`${name} must be a non-negative number`);
+  return n;
+}
+
+/** A TCP port nobody listens on right now, so checkouts sharing the machine do not collide. */
+export function freePort(): number {
+  const listener = Deno.listen({ hostname: "127.0.0.1", port: 0 });
+  const port = (listener.addr as Deno.NetAddr).port;
+  listener.close();
+  return port;
+}
+
 /** Starts a Deno script as a child process and waits until `url` answers. */
 export async function spawnServer(script: string, env: Record<string, string>, url: string) {
   const child = new Deno.Command(Deno.execPath(), {
@@ -74,3 +113,5 @@ export async function spawnServer(script: string, env: Record<string, string>, u
   child.kill();
   throw new Error(`${script} did not start`);
 }
+
+export const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
