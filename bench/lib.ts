@@ -47,7 +47,8 @@ export async function load(
     requests: latencies.length,
     errors,
     statuses,
-    rps: Math.round(latencies.length / elapsed),
+    // Failed requests (refused connections, error answers) are not throughput.
+    rps: Math.round((latencies.length - errors) / elapsed),
     p50: round(pct(0.5)),
     p99: round(pct(0.99)),
   };
@@ -94,23 +95,50 @@ export function freePort(): number {
   return port;
 }
 
+export interface Server {
+  /** Throws if the server has exited: its answers can no longer be measured. */
+  check(): void;
+  stop(): Promise<void>;
+}
+
 /** Starts a Deno script as a child process and waits until `url` answers. */
-export async function spawnServer(script: string, env: Record<string, string>, url: string) {
+export async function spawnServer(
+  script: string,
+  env: Record<string, string>,
+  url: string,
+): Promise<Server> {
   const child = new Deno.Command(Deno.execPath(), {
     args: ["run", "-A", script],
     env: { ...env, LOG_LEVEL: "silent" },
     stdout: "null",
     stderr: "inherit",
   }).spawn();
+  let exit: Deno.CommandStatus | undefined;
+  const status = child.status.then((s) => (exit = s));
+  const server: Server = {
+    check() {
+      if (exit) {
+        throw new Error(
+          `${script} exited during the benchmark (code ${exit.code}, signal ${exit.signal})`,
+        );
+      }
+    },
+    async stop() {
+      // SIGKILL: a graceful stop would wait for the server's pool to idle out.
+      if (!exit) child.kill("SIGKILL");
+      await status;
+    },
+  };
   for (let i = 0; i < 100; i++) {
+    server.check();
     try {
       await (await fetch(url, { method: "OPTIONS" })).arrayBuffer();
-      return child;
+      return server;
     } catch {
       await new Promise((r) => setTimeout(r, 100));
     }
   }
-  child.kill();
+  await server.stop();
   throw new Error(`${script} did not start`);
 }
 

@@ -15,6 +15,7 @@ import {
   freePort,
   load,
   type LoadResult,
+  type Server,
   spawnServer,
   type Spread,
   spread,
@@ -44,7 +45,8 @@ const jwks = Deno.serve(
 
 // Ports picked free, since other checkouts may run their own servers.
 const FN_PORT = freePort();
-const BASE_PORT = freePort();
+let BASE_PORT = freePort();
+while (BASE_PORT === FN_PORT) BASE_PORT = freePort();
 const env: Record<string, string> = {
   ...Deno.env.toObject(),
   SUPABASE_DB_URL: DB_URL,
@@ -56,8 +58,6 @@ const env: Record<string, string> = {
   MYSQL_HOST: "127.0.0.1",
   MYSQL_USER: "root",
   MYSQL_DB: "mynatca_members",
-  FUNCTIONS_PORT: String(FN_PORT),
-  PORT: String(BASE_PORT),
 };
 const BASELINE = `http://127.0.0.1:${BASE_PORT}/`;
 const CREATE = `http://127.0.0.1:${FN_PORT}/functions/v1/create-verification`;
@@ -113,23 +113,32 @@ async function resetState() {
            where discord_id is not null`;
 }
 
+// Both servers stay up for the whole benchmark (an idle one costs nothing),
+// so rounds can alternate between them.
+let baseline: Server | undefined;
+let server: Server | undefined;
+
 let lane = 1;
-const runBaseline = (seconds: number) => {
+const runBaseline = async (seconds: number) => {
   const l = lane++;
-  return load(
+  const r = await load(
     seconds,
     CONNECTIONS,
     (i) => post(BASELINE, KEY, { discord_id: discordId(i, l), discord_username: "bench" }),
   );
+  baseline!.check();
+  return r;
 };
-const runCreate = (seconds: number) => {
+const runCreate = async (seconds: number) => {
   const l = lane++;
-  return load(seconds, CONNECTIONS, (i) =>
+  const r = await load(seconds, CONNECTIONS, (i) =>
     post(CREATE, KEY, {
       discord_id: discordId(i, l),
       discord_username: "bench",
       environment: "development",
     }));
+  server!.check();
+  return r;
 };
 const runComplete = async (seconds: number) => {
   const requests = await db<{ id: string }[]>`
@@ -141,6 +150,7 @@ const runComplete = async (seconds: number) => {
       verification_id: requests[i % PAIRS].id,
       environment: "development",
     }));
+  server!.check();
   if (r.requests > PAIRS) {
     console.warn(
       `note: ${r.requests - PAIRS} completes replayed a pair; raise BENCH_COMPLETE_PAIRS`,
@@ -158,12 +168,13 @@ const runs: Record<Name, LoadResult[]> = {
 };
 const warmup: Partial<Record<Name, LoadResult>> = {};
 
-// Both servers stay up for the whole benchmark (an idle one costs nothing),
-// so rounds can alternate between them.
-const baseline = await spawnServer("bench/baseline_server.ts", env, BASELINE);
-let server: Deno.ChildProcess | undefined;
 try {
-  server = await spawnServer("scripts/serve.ts", env, CREATE);
+  baseline = await spawnServer(
+    "bench/baseline_server.ts",
+    { ...env, PORT: String(BASE_PORT) },
+    BASELINE,
+  );
+  server = await spawnServer("bench/function_server.ts", { ...env, PORT: String(FN_PORT) }, CREATE);
   progress("servers up");
   // Warm-up: JIT, connection pools, the JWKS cache, Postgres' caches.
   if (WARMUP_SECONDS > 0) {
@@ -185,11 +196,8 @@ try {
     );
   }
 } finally {
-  // SIGTERM would let the server drain its pool, which waits out the idle timeout.
-  server?.kill("SIGKILL");
-  await server?.status;
-  baseline.kill();
-  await baseline.status;
+  await server?.stop();
+  await baseline?.stop();
   await jwks.shutdown();
   await db.end();
 }
