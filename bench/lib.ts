@@ -96,10 +96,13 @@ export function freePort(): number {
 }
 
 export interface Server {
-  /** Throws if the server has exited: its answers can no longer be measured. */
+  alive(): boolean;
+  /** Throws ServerExited if the server has exited: its answers can no longer be measured. */
   check(): void;
   stop(): Promise<void>;
 }
+
+export class ServerExited extends Error {}
 
 /** Starts a Deno script as a child process and waits until `url` answers. */
 export async function spawnServer(
@@ -116,9 +119,10 @@ export async function spawnServer(
   let exit: Deno.CommandStatus | undefined;
   const status = child.status.then((s) => (exit = s));
   const server: Server = {
+    alive: () => !exit,
     check() {
       if (exit) {
-        throw new Error(
+        throw new ServerExited(
           `${script} exited during the benchmark (code ${exit.code}, signal ${exit.signal})`,
         );
       }

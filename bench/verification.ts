@@ -16,6 +16,7 @@ import {
   load,
   type LoadResult,
   type Server,
+  ServerExited,
   spawnServer,
   type Spread,
   spread,
@@ -115,8 +116,26 @@ async function resetState() {
 
 // Both servers stay up for the whole benchmark (an idle one costs nothing),
 // so rounds can alternate between them.
-let baseline: Server | undefined;
-let server: Server | undefined;
+const servers: Record<"baseline" | "functions", Server | undefined> = {
+  baseline: undefined,
+  functions: undefined,
+};
+const startServers = async () => {
+  if (!servers.baseline?.alive()) {
+    servers.baseline = await spawnServer(
+      "bench/baseline_server.ts",
+      { ...env, PORT: String(BASE_PORT) },
+      BASELINE,
+    );
+  }
+  if (!servers.functions?.alive()) {
+    servers.functions = await spawnServer(
+      "bench/function_server.ts",
+      { ...env, PORT: String(FN_PORT) },
+      CREATE,
+    );
+  }
+};
 
 let lane = 1;
 const runBaseline = async (seconds: number) => {
@@ -126,7 +145,7 @@ const runBaseline = async (seconds: number) => {
     CONNECTIONS,
     (i) => post(BASELINE, KEY, { discord_id: discordId(i, l), discord_username: "bench" }),
   );
-  baseline!.check();
+  servers.baseline!.check();
   return r;
 };
 const runCreate = async (seconds: number) => {
@@ -137,10 +156,11 @@ const runCreate = async (seconds: number) => {
       discord_username: "bench",
       environment: "development",
     }));
-  server!.check();
+  servers.functions!.check();
   return r;
 };
 const runComplete = async (seconds: number) => {
+  await resetState();
   const requests = await db<{ id: string }[]>`
     insert into discord_dev.verification_requests (discord_id, discord_username, expires_at)
     select '3' || lpad(g::text, 17, '0'), 'bench', now() + interval '1 hour'
@@ -150,7 +170,7 @@ const runComplete = async (seconds: number) => {
       verification_id: requests[i % PAIRS].id,
       environment: "development",
     }));
-  server!.check();
+  servers.functions!.check();
   if (r.requests > PAIRS) {
     console.warn(
       `note: ${r.requests - PAIRS} completes replayed a pair; raise BENCH_COMPLETE_PAIRS`,
@@ -161,43 +181,58 @@ const runComplete = async (seconds: number) => {
 
 const NAMES = ["baseline_insert", "create_verification", "complete_verification"] as const;
 type Name = typeof NAMES[number];
+const RUN: Record<Name, (seconds: number) => Promise<LoadResult>> = {
+  baseline_insert: runBaseline,
+  create_verification: runCreate,
+  complete_verification: runComplete,
+};
 const runs: Record<Name, LoadResult[]> = {
   baseline_insert: [],
   create_verification: [],
   complete_verification: [],
 };
 const warmup: Partial<Record<Name, LoadResult>> = {};
+/** Servers that exited under a run (killed from outside the benchmark): said in the report. */
+const restarts: string[] = [];
+
+/**
+ * One timed run. If a server exits meanwhile, its figures are void: the
+ * server is started again, warmed up, and the run repeated (twice at most).
+ */
+async function timed(name: Name, seconds: number): Promise<LoadResult> {
+  for (let attempt = 1;; attempt++) {
+    try {
+      return await RUN[name](seconds);
+    } catch (err) {
+      if (!(err instanceof ServerExited) || attempt > 2) throw err;
+      restarts.push(`${name}: ${err.message}`);
+      progress(`${err.message}; starting it again and repeating the run`);
+      await startServers();
+      if (WARMUP_SECONDS > 0) await RUN[name](WARMUP_SECONDS);
+    }
+  }
+}
 
 try {
-  baseline = await spawnServer(
-    "bench/baseline_server.ts",
-    { ...env, PORT: String(BASE_PORT) },
-    BASELINE,
-  );
-  server = await spawnServer("bench/function_server.ts", { ...env, PORT: String(FN_PORT) }, CREATE);
+  await startServers();
   progress("servers up");
+  await resetState();
   // Warm-up: JIT, connection pools, the JWKS cache, Postgres' caches.
   if (WARMUP_SECONDS > 0) {
-    await resetState();
-    warmup.baseline_insert = await runBaseline(WARMUP_SECONDS);
-    warmup.create_verification = await runCreate(WARMUP_SECONDS);
-    warmup.complete_verification = await runComplete(WARMUP_SECONDS);
+    for (const name of NAMES) warmup[name] = await timed(name, WARMUP_SECONDS);
     progress("warm-up done");
   }
   for (let round = 1; round <= REPEATS; round++) {
     await resetState();
-    runs.baseline_insert.push(await runBaseline(SECONDS));
-    runs.create_verification.push(await runCreate(SECONDS));
-    await resetState();
-    runs.complete_verification.push(await runComplete(SECONDS));
+    for (const name of NAMES) runs[name].push(await timed(name, SECONDS));
     progress(
       `round ${round}/${REPEATS}: ` +
         NAMES.map((n) => `${n} ${runs[n].at(-1)!.rps} req/s`).join(", "),
     );
   }
 } finally {
-  await server?.stop();
-  await baseline?.stop();
+  await servers.functions?.stop();
+  await servers.baseline?.stop();
   await jwks.shutdown();
   await db.end();
 }
@@ -242,6 +277,13 @@ for (const name of NAMES) {
     } |`,
   );
 }
+if (restarts.length) {
+  console.log(
+    `\n${restarts.length} run(s) were repeated because a server exited under them: ${
+      restarts.join("; ")
+    }.`,
+  );
+}
 await Deno.mkdir("bench-results", { recursive: true });
 await Deno.writeTextFile(
   "bench-results/verification.json",
@@ -251,6 +293,7 @@ await Deno.writeTextFile(
       config: { seconds: SECONDS, repeats: REPEATS, warmup_seconds: WARMUP_SECONDS, pairs: PAIRS },
       connections: CONNECTIONS,
       summary,
+      restarts,
       warmup,
       runs,
     },
