@@ -1,42 +1,80 @@
 // One measured sync-benchmark step in its own process, so CPU time and peak
-// memory are the step's own. Prints one JSON line.
-//   deno run -A bench/sync_worker.ts sync|ceiling|row-by-row
+// memory are the step's own. Prints one JSON line (a Step).
+//   deno run -A bench/sync_worker.ts sync|edge|ceiling|row-by-row|idle
+// sync: one whole run in one process, as the operator CLI does it.
+// edge: one POST /sync through the function's own handler, with the row
+//   budget and deadline the Edge runtime gets; each invocation is a fresh
+//   process, as a cold isolate would be.
+// idle: the modules loaded and nothing done, for the runtime's own footprint.
 import process from "node:process";
 import { loadConfig, syncConfig } from "../shared/config.ts";
 import { closePools, getSql } from "../shared/db.ts";
 import { runSync } from "../shared/sync/run.ts";
+import type { SyncReport } from "../shared/sync/report.ts";
 import { openSource } from "../shared/sync/source.ts";
 import { TABLE_SPECS } from "../shared/sync/tables.ts";
 import { SYNC_TABLES } from "../shared/sync/tables.ts";
+import { syncHandler } from "../supabase/functions/sync/handler.ts";
+
+export interface Step {
+  mode: string;
+  /** Source rows walked. */
+  rows: number;
+  /** Rows the step itself says it wrote (the benchmark counts writes from pg_stat, not this). */
+  written: number;
+  wall_s: number;
+  cpu_s: number;
+  /** The kernel's high-water mark of resident memory (VmHWM), runtime included. */
+  peak_rss_mb: number;
+  /** Highest V8 heap in use plus external memory seen by a 10 ms sampler. */
+  peak_heap_mb: number;
+  /** sync and edge: the run's status, and rows walked per table in this step. */
+  status?: SyncReport["status"];
+  resumed?: boolean;
+  tables?: Record<string, number>;
+}
 
 const mode = Deno.args[0];
-const config = loadConfig(syncConfig, Deno.env.toObject());
-const sql = getSql(config);
-let peak = 0;
-const sample = () => (peak = Math.max(peak, Deno.memoryUsage().rss));
+const env = Deno.env.toObject();
+const config = loadConfig(syncConfig, env);
+let peakHeap = 0;
+const sample = () => {
+  const m = Deno.memoryUsage();
+  peakHeap = Math.max(peakHeap, m.heapUsed + m.external);
+};
 const sampler = setInterval(sample, 10);
 const cpu0 = process.cpuUsage();
 const started = performance.now();
 let rows = 0;
 let written = 0;
+let report: SyncReport | undefined;
 
-if (mode === "sync" || mode === "edge") {
-  // "edge": one invocation as the Edge Function runs it, with its row budget.
-  const report = await runSync(sql, config, {
+if (mode === "sync") {
+  report = await runSync(getSql(config), config, {
     environment: "development",
     deadline: Date.now() + 3_600_000,
-    rowBudget: mode === "edge" ? config.SYNC_ROWS_PER_INVOCATION : undefined,
   });
-  for (const t of Object.values(report.tables)) {
-    rows += t!.processed;
-    written += t!.inserted + t!.updated + t!.deactivated;
+  if (report.status !== "completed") throw new Error(`sync ${report.status}`);
+} else if (mode === "edge") {
+  const res = await syncHandler(env)(
+    new Request("http://127.0.0.1/functions/v1/sync", {
+      method: "POST",
+      headers: {
+        authorization: `Bearer ${config.SUPABASE_SERVICE_ROLE_KEY}`,
+        "content-type": "application/json",
+      },
+      body: JSON.stringify({ environment: "development" }),
+    }),
+  );
+  const body = await res.json();
+  if (res.status !== 200) {
+    throw new Error(`POST /sync answered ${res.status}: ${JSON.stringify(body)}`);
   }
-  if (report.status !== (mode === "edge" ? "partial" : "completed")) {
-    throw new Error(`sync ${report.status}`);
-  }
+  report = body as SyncReport;
 } else if (mode === "ceiling") {
   // The same rows, read the same way, COPYed raw into empty tables: no
   // mapping, no upsert, no indexes. Nothing can go faster than this.
+  const sql = getSql(config);
   const source = await openSource(config);
   for (const table of SYNC_TABLES) {
     await sql.unsafe(`drop table if exists bench_ceiling_${table}`);
@@ -56,12 +94,13 @@ if (mode === "sync" || mode === "edge") {
     await new Promise<void>((resolve, reject) =>
       writable.end((e?: Error) => e ? reject(e) : resolve())
     );
-    written += rows;
   }
+  written = rows;
   await source.close();
 } else if (mode === "row-by-row") {
   // One upsert statement per member, on a slice of SLICE members.
-  const slice = Number(Deno.env.get("SLICE") ?? 10_000);
+  const sql = getSql(config);
+  const slice = Number(env.SLICE ?? 10_000);
   const source = await openSource(config);
   const spec = TABLE_SPECS.members;
   const cols = Object.keys(spec.columns);
@@ -87,17 +126,47 @@ if (mode === "sync" || mode === "edge") {
     }
   }
   await source.close();
+} else if (mode !== "idle") {
+  throw new Error(`unknown mode ${mode}`);
+}
+
+for (const t of Object.values(report?.tables ?? {})) {
+  rows += t!.processed;
+  written += t!.inserted + t!.updated + t!.deactivated;
 }
 
 clearInterval(sampler);
 sample();
 const cpu = process.cpuUsage(cpu0);
+const wall_s = (performance.now() - started) / 1000;
 await closePools();
-console.log(JSON.stringify({
+const step: Step = {
   mode,
   rows,
   written,
-  wall_s: (performance.now() - started) / 1000,
+  wall_s,
   cpu_s: (cpu.user + cpu.system) / 1e6,
-  peak_rss_mb: peak / 2 ** 20,
-}));
+  peak_rss_mb: peakRss() / 2 ** 20,
+  peak_heap_mb: peakHeap / 2 ** 20,
+  ...(report
+    ? {
+      status: report.status,
+      resumed: report.resumed,
+      tables: Object.fromEntries(
+        Object.entries(report.tables).map(([name, t]) => [name, t!.processed]),
+      ),
+    }
+    : {}),
+};
+console.log(JSON.stringify(step));
+
+/** VmHWM: every byte the process ever had resident, not just what a sampler caught. */
+function peakRss(): number {
+  try {
+    const kb = /VmHWM:\s+(\d+) kB/.exec(Deno.readTextFileSync("/proc/self/status"))?.[1];
+    if (kb) return Number(kb) * 1024;
+  } catch {
+    // not Linux: fall back to the current figure
+  }
+  return Deno.memoryUsage().rss;
+}

@@ -1,16 +1,40 @@
 // create-verification and complete-verification under 50 concurrent
-// connections for 10 s each, next to a baseline measured in the same run.
-// Uses the development schemas of the local stack.
+// connections, next to a baseline measured in the same run: a bare INSERT
+// server. After one untimed warm-up of each kind, BENCH_REPEATS rounds each
+// run the three back to back, so every round's ratios compare figures taken
+// under the same load from the rest of the machine. Reports medians with
+// min–max. Uses the development schemas of the local stack.
+//   BENCH_SECONDS (10) per run, BENCH_REPEATS (3), BENCH_WARMUP_SECONDS (3),
+//   BENCH_COMPLETE_PAIRS (enough for 1,200 req/s over BENCH_SECONDS)
 import postgres from "postgres";
 import { STACK_PG_URL } from "../local/stack.ts";
 import { exportJWK, generateKeyPair, SignJWT } from "jose";
-import { load, type LoadResult, spawnServer } from "./lib.ts";
+import {
+  envNumber,
+  fmt,
+  freePort,
+  load,
+  type LoadResult,
+  type Server,
+  ServerExited,
+  spawnServer,
+  type Spread,
+  spread,
+} from "./lib.ts";
 
-const SECONDS = Number(Deno.env.get("BENCH_SECONDS") ?? 10);
+const SECONDS = envNumber("BENCH_SECONDS", 10);
+const REPEATS = Math.max(1, envNumber("BENCH_REPEATS", 3));
+const WARMUP_SECONDS = envNumber("BENCH_WARMUP_SECONDS", 3);
+// A pair (pending request, member, token) completes once; a round that ran
+// out of pairs would replay completed ones, which is a cheaper path.
+const PAIRS = envNumber("BENCH_COMPLETE_PAIRS", Math.max(2_000, Math.ceil(1_200 * SECONDS)));
 const CONNECTIONS = 50;
 const DB_URL = STACK_PG_URL;
 const KEY = "bench-service-key";
 const db = postgres(DB_URL, { prepare: false, onnotice: () => {} });
+const t0 = performance.now();
+const progress = (msg: string) =>
+  console.error(`[verification bench ${Math.round((performance.now() - t0) / 1000)} s] ${msg}`);
 
 // An Auth0 stand-in for complete-verification.
 const { publicKey, privateKey } = await generateKeyPair("RS256", { extractable: true });
@@ -20,6 +44,10 @@ const jwks = Deno.serve(
   () => Response.json({ keys: [jwk] }),
 );
 
+// Ports picked free, since other checkouts may run their own servers.
+const FN_PORT = freePort();
+let BASE_PORT = freePort();
+while (BASE_PORT === FN_PORT) BASE_PORT = freePort();
 const env: Record<string, string> = {
   ...Deno.env.toObject(),
   SUPABASE_DB_URL: DB_URL,
@@ -31,15 +59,13 @@ const env: Record<string, string> = {
   MYSQL_HOST: "127.0.0.1",
   MYSQL_USER: "root",
   MYSQL_DB: "mynatca_members",
-  FUNCTIONS_PORT: "54331",
-  PORT: "54332",
 };
-
-await db`truncate discord_dev.verification_requests, discord_dev.discord_link_audit`;
-await db`delete from dev.positions`;
-await db`delete from dev.members`;
+const BASELINE = `http://127.0.0.1:${BASE_PORT}/`;
+const CREATE = `http://127.0.0.1:${FN_PORT}/functions/v1/create-verification`;
+const COMPLETE = `http://127.0.0.1:${FN_PORT}/functions/v1/complete-verification`;
 
 const runId = Date.now() % 1_000_000;
+/** Discord ids unique per lane (which run) and request, 17 digits and more. */
 const discordId = (i: number, lane: number) =>
   `${lane}${String(runId).padStart(6, "0")}${String(i).padStart(10, "0")}`;
 const post = (url: string, token: string, body: unknown) =>
@@ -49,47 +75,18 @@ const post = (url: string, token: string, body: unknown) =>
     body: JSON.stringify(body),
   });
 
-const results: Record<string, LoadResult> = {};
+await db`truncate discord_dev.verification_requests, discord_dev.discord_link_audit`;
+await db`delete from dev.positions`;
+await db`delete from dev.members`;
 
-// Baseline.
-const baseline = await spawnServer("bench/baseline_server.ts", env, "http://127.0.0.1:54332/");
-try {
-  results.baseline_insert = await load(
-    SECONDS,
-    CONNECTIONS,
-    (i) =>
-      post("http://127.0.0.1:54332/", KEY, {
-        discord_id: discordId(i, 1),
-        discord_username: "bench",
-      }),
-  );
-} finally {
-  baseline.kill();
-  await baseline.status;
-}
-
-const server = await spawnServer(
-  "scripts/serve.ts",
-  env,
-  "http://127.0.0.1:54331/functions/v1/create-verification",
-);
-try {
-  const CREATE = "http://127.0.0.1:54331/functions/v1/create-verification";
-  const COMPLETE = "http://127.0.0.1:54331/functions/v1/complete-verification";
-  results.create_verification = await load(SECONDS, CONNECTIONS, (i) =>
-    post(CREATE, KEY, {
-      discord_id: discordId(i, 2),
-      discord_username: "bench",
-      environment: "development",
-    }));
-
-  // complete-verification: one pending request, one active member and one
-  // signed token per call, prepared before the clock starts.
-  const N = Number(Deno.env.get("BENCH_COMPLETE_PAIRS") ?? 12_000);
-  const members = Array.from({ length: N }, (_, i) => `B${i}`);
+// complete-verification: one active member and one signed token per pair,
+// made once; each run gets fresh pending requests and unlinked members, so
+// every run does the same work, and no signing happens while the clock runs.
+const members = Array.from({ length: PAIRS }, (_, i) => `B${i}`);
+for (let i = 0; i < PAIRS; i += 5_000) {
   await db`insert into dev.members ${
     db(
-      members.map((m) => ({
+      members.slice(i, i + 5_000).map((m) => ({
         member_number: m,
         first_name: "B",
         last_name: "Ench",
@@ -97,45 +94,210 @@ try {
       })),
     )
   }`;
-  const requests = await db`
+}
+const tokens = await Promise.all(
+  members.map((m) =>
+    new SignJWT({ sub: `auth0|${m}`, "https://mynatca.org/member_number": m })
+      .setProtectedHeader({ alg: "RS256", kid: "bench" })
+      .setIssuer("https://bench.auth0.test/").setAudience("https://api.bench")
+      .setExpirationTime("2h").sign(privateKey)
+  ),
+);
+
+progress(`${PAIRS} members and tokens for complete-verification ready`);
+
+/** Empty request tables, unlinked members: each run starts from the same state. */
+async function resetState() {
+  await db`truncate discord_dev.verification_requests, discord_dev.discord_link_audit`;
+  await db`update dev.members set discord_id = null, discord_username = null,
+           discord_verified = false, verified_at = null, auth0_user_id = null
+           where discord_id is not null`;
+}
+
+// Both servers stay up for the whole benchmark (an idle one costs nothing),
+// so rounds can alternate between them.
+const servers: Record<"baseline" | "functions", Server | undefined> = {
+  baseline: undefined,
+  functions: undefined,
+};
+const startServers = async () => {
+  if (!servers.baseline?.alive()) {
+    servers.baseline = await spawnServer(
+      "bench/baseline_server.ts",
+      { ...env, PORT: String(BASE_PORT) },
+      BASELINE,
+    );
+  }
+  if (!servers.functions?.alive()) {
+    servers.functions = await spawnServer(
+      "bench/function_server.ts",
+      { ...env, PORT: String(FN_PORT) },
+      CREATE,
+    );
+  }
+};
+
+let lane = 1;
+const runBaseline = async (seconds: number) => {
+  const l = lane++;
+  const r = await load(
+    seconds,
+    CONNECTIONS,
+    (i) => post(BASELINE, KEY, { discord_id: discordId(i, l), discord_username: "bench" }),
+  );
+  servers.baseline!.check();
+  return r;
+};
+const runCreate = async (seconds: number) => {
+  const l = lane++;
+  const r = await load(seconds, CONNECTIONS, (i) =>
+    post(CREATE, KEY, {
+      discord_id: discordId(i, l),
+      discord_username: "bench",
+      environment: "development",
+    }));
+  servers.functions!.check();
+  return r;
+};
+const runComplete = async (seconds: number) => {
+  await resetState();
+  const requests = await db<{ id: string }[]>`
     insert into discord_dev.verification_requests (discord_id, discord_username, expires_at)
     select '3' || lpad(g::text, 17, '0'), 'bench', now() + interval '1 hour'
-    from generate_series(1, ${N}) g returning id`;
-  const tokens = await Promise.all(
-    members.map((m) =>
-      new SignJWT({ sub: `auth0|${m}`, "https://mynatca.org/member_number": m })
-        .setProtectedHeader({ alg: "RS256", kid: "bench" })
-        .setIssuer("https://bench.auth0.test/").setAudience("https://api.bench")
-        .setExpirationTime("1h").sign(privateKey)
-    ),
-  );
-  results.complete_verification = await load(
-    SECONDS,
-    CONNECTIONS,
-    (i) =>
-      post(COMPLETE, tokens[i % N], {
-        verification_id: requests[i % N].id,
-        environment: "development",
-      }),
-  );
-  if (results.complete_verification.requests > N) {
-    console.warn(`note: ${results.complete_verification.requests - N} completes repeated a pair`);
+    from generate_series(1, ${PAIRS}) g returning id`;
+  const r = await load(seconds, CONNECTIONS, (i) =>
+    post(COMPLETE, tokens[i % PAIRS], {
+      verification_id: requests[i % PAIRS].id,
+      environment: "development",
+    }));
+  servers.functions!.check();
+  if (r.requests > PAIRS) {
+    console.warn(
+      `note: ${r.requests - PAIRS} completes replayed a pair; raise BENCH_COMPLETE_PAIRS`,
+    );
+  }
+  return r;
+};
+
+const NAMES = ["baseline_insert", "create_verification", "complete_verification"] as const;
+type Name = typeof NAMES[number];
+const RUN: Record<Name, (seconds: number) => Promise<LoadResult>> = {
+  baseline_insert: runBaseline,
+  create_verification: runCreate,
+  complete_verification: runComplete,
+};
+const runs: Record<Name, LoadResult[]> = {
+  baseline_insert: [],
+  create_verification: [],
+  complete_verification: [],
+};
+const warmup: Partial<Record<Name, LoadResult>> = {};
+/** Servers that exited under a run (killed from outside the benchmark): said in the report. */
+const restarts: string[] = [];
+
+/**
+ * One timed run. If a server exits meanwhile, its figures are void: the
+ * server is started again, warmed up, and the run repeated (twice at most).
+ */
+async function timed(name: Name, seconds: number): Promise<LoadResult> {
+  for (let attempt = 1;; attempt++) {
+    try {
+      return await RUN[name](seconds);
+    } catch (err) {
+      if (!(err instanceof ServerExited) || attempt > 2) throw err;
+      restarts.push(`${name}: ${err.message}`);
+      progress(`${err.message}; starting it again and repeating the run`);
+      await startServers();
+      if (WARMUP_SECONDS > 0) await RUN[name](WARMUP_SECONDS);
+    }
+  }
+}
+
+try {
+  await startServers();
+  progress("servers up");
+  await resetState();
+  // Warm-up: JIT, connection pools, the JWKS cache, Postgres' caches.
+  if (WARMUP_SECONDS > 0) {
+    for (const name of NAMES) warmup[name] = await timed(name, WARMUP_SECONDS);
+    progress("warm-up done");
+  }
+  for (let round = 1; round <= REPEATS; round++) {
+    await resetState();
+    for (const name of NAMES) runs[name].push(await timed(name, SECONDS));
+    progress(
+      `round ${round}/${REPEATS}: ` +
+        NAMES.map((n) => `${n} ${runs[n].at(-1)!.rps} req/s`).join(", "),
+    );
   }
 } finally {
-  server.kill();
-  await server.status;
+  await servers.functions?.stop();
+  await servers.baseline?.stop();
   await jwks.shutdown();
   await db.end();
 }
 
-const base = results.baseline_insert.rps;
-console.log(`\n${CONNECTIONS} connections, ${SECONDS} s each\n`);
-console.log("| run | req/s | p50 ms | p99 ms | errors | vs baseline |");
+const LABELS: Record<Name, string> = {
+  baseline_insert: "baseline (bare INSERT)",
+  create_verification: "create-verification",
+  complete_verification: "complete-verification",
+};
+const summary = Object.fromEntries(NAMES.map((name) => {
+  const r = runs[name];
+  // Each round's own ratio: the baseline ran moments before, under the same noise.
+  const ratio = spread(r.map((x, i) => x.rps / runs.baseline_insert[i].rps));
+  return [name, {
+    rps: spread(r.map((x) => x.rps)),
+    p50: spread(r.map((x) => x.p50)),
+    p99: spread(r.map((x) => x.p99)),
+    errors: r.reduce((n, x) => n + x.errors, 0),
+    requests: r.reduce((n, x) => n + x.requests, 0),
+    vs_baseline: ratio,
+  }];
+})) as Record<Name, {
+  rps: Spread;
+  p50: Spread;
+  p99: Spread;
+  errors: number;
+  requests: number;
+  vs_baseline: Spread;
+}>;
+
+console.log(
+  `\n### Verification: ${CONNECTIONS} connections, ${SECONDS} s per run, median (min–max) of ` +
+    `${REPEATS} rounds after a ${WARMUP_SECONDS} s warm-up\n`,
+);
+console.log("| run | req/s | p50 ms | p99 ms | errors | throughput vs baseline |");
 console.log("|---|---:|---:|---:|---:|---:|");
-for (const [name, r] of Object.entries(results)) {
+for (const name of NAMES) {
+  const s = summary[name];
   console.log(
-    `| ${name} | ${r.rps} | ${r.p50} | ${r.p99} | ${r.errors} | ${(r.rps / base).toFixed(2)} |`,
+    `| ${LABELS[name]} | ${fmt(s.rps, 0)} | ${fmt(s.p50)} | ${fmt(s.p99)} | ${s.errors} | ${
+      fmt(s.vs_baseline, 2)
+    } |`,
+  );
+}
+if (restarts.length) {
+  console.log(
+    `\n${restarts.length} run(s) were repeated because a server exited under them: ${
+      restarts.join("; ")
+    }.`,
   );
 }
 await Deno.mkdir("bench-results", { recursive: true });
-await Deno.writeTextFile("bench-results/verification.json", JSON.stringify(results, null, 2));
+await Deno.writeTextFile(
+  "bench-results/verification.json",
+  JSON.stringify(
+    {
+      taken_at: new Date().toISOString(),
+      config: { seconds: SECONDS, repeats: REPEATS, warmup_seconds: WARMUP_SECONDS, pairs: PAIRS },
+      connections: CONNECTIONS,
+      summary,
+      restarts,
+      warmup,
+      runs,
+    },
+    null,
+    2,
+  ),
+);
