@@ -164,7 +164,7 @@ const runComplete = async (seconds: number) => {
   const requests = await db<{ id: string }[]>`
     insert into discord_dev.verification_requests (discord_id, discord_username, expires_at)
     select '3' || lpad(g::text, 17, '0'), 'bench', now() + interval '1 hour'
-    from generate_series(1, ${PAIRS}) g returning id`;
+    from generate_series(1, ${PAIRS}) g returning verification_id as id`;
   const r = await load(seconds, CONNECTIONS, (i) =>
     post(COMPLETE, tokens[i % PAIRS], {
       verification_id: requests[i % PAIRS].id,

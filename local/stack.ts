@@ -1,6 +1,7 @@
 // The local stack's addresses for TypeScript tools and tests: local/stack.env,
 // with the process environment overriding it (as scripts/stack-vars.sh does).
 import { readDotenv } from "./dotenv.ts";
+import { LOCAL_ISSUER_DOMAIN, LOCAL_JWKS_PATH } from "./issuer.ts";
 
 const ROOT = new URL("..", import.meta.url).pathname;
 const vars = { ...await readDotenv(`${ROOT}local/stack.env`), ...Deno.env.toObject() };
@@ -17,7 +18,7 @@ export const STACK_MYSQL_CA_FILE = `${ROOT}.stack/tls/ca.pem`;
  * supabase/functions/.env, under the process environment.
  */
 export async function localEnv(): Promise<Record<string, string>> {
-  return {
+  const vars: Record<string, string> = {
     SUPABASE_URL: `http://127.0.0.1:${FUNCTIONS_PORT}`,
     SUPABASE_DB_URL: STACK_PG_URL,
     MYSQL_HOST: "127.0.0.1",
@@ -26,4 +27,9 @@ export async function localEnv(): Promise<Record<string, string>> {
     ...await readDotenv(`${ROOT}supabase/functions/.env`),
     ...Deno.env.toObject(),
   };
+  // The local issuer's key set is served by this checkout's function server.
+  if (vars.AUTH0_DOMAIN === LOCAL_ISSUER_DOMAIN && !vars.AUTH0_JWKS_URL) {
+    vars.AUTH0_JWKS_URL = `http://127.0.0.1:${vars.FUNCTIONS_PORT}${LOCAL_JWKS_PATH}`;
+  }
+  return vars;
 }

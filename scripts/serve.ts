@@ -5,6 +5,7 @@ import { getSql } from "../shared/db.ts";
 import { localEnv } from "../local/stack.ts";
 import { FUNCTIONS, functionsRouter } from "../local/router.ts";
 import { runNetWorker } from "../local/net_worker.ts";
+import { LOCAL_JWKS_PATH, localJwks } from "../local/issuer.ts";
 
 const env = await localEnv();
 const port = Number(env.FUNCTIONS_PORT);
@@ -20,7 +21,15 @@ Deno.serve({
     }
     console.log("Serving; Ctrl-C stops.");
   },
-}, functionsRouter(env));
+}, withLocalIssuer(functionsRouter(env)));
+
+/** The local issuer's key set beside the functions (see local/issuer.ts). */
+function withLocalIssuer(router: (req: Request) => Promise<Response>) {
+  return async (req: Request) =>
+    new URL(req.url).pathname === LOCAL_JWKS_PATH
+      ? Response.json(await localJwks())
+      : await router(req);
+}
 
 if (env.SUPABASE_DB_URL) {
   runNetWorker(getSql({ SUPABASE_DB_URL: env.SUPABASE_DB_URL, DB_POOL_SIZE: 2 }), stop.signal);

@@ -39,12 +39,3 @@ export function assertMatch(actual: string, pattern: RegExp, message?: string) {
     throw new AssertionError(`${message ? message + ": " : ""}${show(actual)} !~ ${pattern}`);
   }
 }
-
-export async function assertRejects(fn: () => Promise<unknown>, message = "expected a rejection") {
-  try {
-    await fn();
-  } catch {
-    return;
-  }
-  throw new AssertionError(message);
-}

@@ -97,7 +97,6 @@ export async function fakeAuth0() {
   return {
     jwksUrl: `${server.url}/.well-known/jwks.json`,
     jwk,
-    publicKey,
     sign,
     memberToken,
     close: server.close,

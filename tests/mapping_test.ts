@@ -49,7 +49,7 @@ Deno.test("member status: NULL, empty or unknown is inactive; unknown is reporte
 Deno.test("member emails are lower-cased or NULL", () => {
   const email = (e: unknown) => {
     const m = mapMember({ MemberNumber: "1", FirstName: "A", LastName: "B", Email: e });
-    return m.ok ? m.row.email : "rejected";
+    return m.ok ? m.row.source_email : "rejected";
   };
   assertEquals(email(" Ada@Example.ORG "), "ada@example.org");
   assertEquals(email(""), null);

@@ -122,3 +122,35 @@ test("npm run sync: an unknown table is refused before anything runs", async () 
   assert(res.stderr.includes("unknown table users"), res.stderr);
   assertEquals((await db`select count(*)::int from dev.sync_logs where id > ${max}`)[0].count, 0);
 });
+
+test("npm run sync --allow-mass-deactivation lets one run past the guard, on record", async () => {
+  await db`truncate dev.positions, dev.members, dev.facilities, dev.regions, dev.sync_logs,
+           dev.sync_cursor cascade`;
+  await my.query(`delete from position`);
+  await my.query(`delete from member`);
+  await my.query(
+    `insert into member (MemberID, MemberNumber, FirstName, LastName, Status) values ?`,
+    [Array.from({ length: 10 }, (_, i) => [i + 1, `M${i + 1}`, "Mass", "Leaver", "Active"])],
+  );
+  assertEquals((await cli("--environment", "development", "--tables", "members")).code, 0);
+  await my.query(`delete from member where MemberID > 4`); // 6 of 10 leave
+  const guarded = await cli("--environment", "development", "--tables", "members");
+  assertEquals(guarded.report.status, "partial");
+  assertEquals(guarded.report.tables.members.deactivated, 0);
+  const allowed = await cli(
+    "--environment",
+    "development",
+    "--tables",
+    "members",
+    "--allow-mass-deactivation",
+  );
+  assertEquals(allowed.code, 0, allowed.stderr);
+  assertEquals(allowed.report.status, "completed");
+  assertEquals(allowed.report.tables.members.deactivated, 6);
+  const [row] = await db`select error_details from dev.sync_logs
+                         where sync_id = ${allowed.report.sync_id} and table_name = 'members'`;
+  assert(
+    String(row.error_details.mass_deactivation_allowed).includes("allowed once by an operator"),
+    JSON.stringify(row.error_details),
+  );
+});

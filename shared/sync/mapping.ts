@@ -56,7 +56,8 @@ const memberSchema = z.object({
     .regex(/^[A-Za-z0-9-]{1,20}$/, "MemberNumber is not [A-Za-z0-9-]{1,20}"),
   first_name: requiredText("FirstName"),
   last_name: requiredText("LastName"),
-  email: z.string().nullable(),
+  /** The source's email; members.email follows it unless the member edited theirs. */
+  source_email: z.string().nullable(),
   facility_code: z.string().nullable(),
   facility_name: z.string().nullable(),
   region_code: z.string().nullable(),
@@ -135,7 +136,7 @@ export function mapMember(r: SourceRow): Mapped<MemberRow> {
     member_number: cleanText(r.MemberNumber),
     first_name: cleanText(r.FirstName),
     last_name: cleanText(r.LastName),
-    email: email(r.Email),
+    source_email: email(r.Email),
     facility_code: cleanCode(r.FacilityCode),
     facility_name: cleanText(r.FacilityName),
     region_code: cleanCode(r.RegionCode),

@@ -44,6 +44,12 @@ export interface TableSpec<Row = Record<string, unknown>> {
   normalizeKey: (key: unknown) => string | number | null;
   /** A column set to now() whenever the sync inserts or changes a row (never for an unchanged one). */
   stampColumn?: string;
+  /**
+   * A column the platform's users may edit that follows a synced column:
+   * written with the row on insert, and on update only when the synced
+   * column's value changed, so a user's edit stands until the source changes.
+   */
+  follows?: { column: string; source: string };
   /** SQL predicate of a row that counts as active, and the update that retires it. */
   activeWhere: string;
   retireSet: string;
@@ -99,7 +105,7 @@ const member: TableSpec<MemberRow> = {
     member_number: "text",
     first_name: "text",
     last_name: "text",
-    email: "text",
+    source_email: "text",
     facility_code: "text",
     facility_name: "text",
     region_code: "text",
@@ -111,6 +117,7 @@ const member: TableSpec<MemberRow> = {
   map: mapMember,
   sourceKey: "MemberNumber",
   stampColumn: "last_sync",
+  follows: { column: "email", source: "source_email" },
   normalizeKey: cleanText,
   // Only a member who could be eligible is retired: retired and deceased
   // keep their status, which the source would otherwise lose for good.
@@ -165,6 +172,7 @@ async function onlySyncedMembers(
     else {
       rejected.push({
         key: String(r.source_id),
+        member_number: r.member_number,
         reason: `member ${r.member_number} is not among the synced members`,
       });
     }

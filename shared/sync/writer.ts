@@ -28,6 +28,17 @@ function statementsFor(schema: string, spec: TableSpec) {
   // The stamp is written with the row, so only an insert or a real change moves it.
   const stamp = spec.stampColumn;
   if (stamp) sets.push(`"${stamp}" = now()`);
+  const follows = spec.follows;
+  if (follows) {
+    sets.push(
+      `"${follows.column}" = case when t."${follows.source}" is distinct from excluded."${follows.source}"
+        then excluded."${follows.source}" else t."${follows.column}" end`,
+    );
+  }
+  // Columns an insert writes beyond the synced ones, and their values.
+  const extraCols = [stamp, follows?.column].filter((c): c is string => !!c);
+  const extraVals = [stamp ? "now()" : undefined, follows ? `"${follows.source}"` : undefined]
+    .filter((v): v is string => !!v);
   found = {
     // Unchanged rows are filtered out by a read-only join first: ON
     // CONFLICT DO UPDATE would lock (and so write) every conflicting row,
@@ -39,8 +50,8 @@ function statementsFor(schema: string, spec: TableSpec) {
         select s.* from s left join ${target} t on t."${spec.key}" = s."${spec.key}"
         where t."${spec.key}" is null or ${tuple("t")} is distinct from ${tuple("s")}
       ), up as (
-        insert into ${target} as t (${list}${stamp ? `, "${stamp}"` : ""})
-        select ${list}${stamp ? ", now()" : ""} from changed
+        insert into ${target} as t (${[list, ...extraCols.map((c) => `"${c}"`)].join(", ")})
+        select ${[list, ...extraVals].join(", ")} from changed
         on conflict ("${spec.key}") do update
           set ${sets.join(", ")}
           where ${tuple("t")} is distinct from ${tuple("excluded")}

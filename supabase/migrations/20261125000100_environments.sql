@@ -104,6 +104,7 @@ select private.apply_to_environments($ddl$
     first_name text not null,
     last_name text not null,
     email text,
+    source_email text,
     facility_code text,
     facility_name text,
     region_code text,
@@ -139,7 +140,9 @@ select private.apply_to_environments($ddl$
     'NATCA members from the legacy membership database (synced), with their Discord link (written only by the verification functions).';
   comment on column %1$I.members.id is 'Surrogate id; member_number is the key the sync and other tables use.';
   comment on column %1$I.members.member_number is 'Legacy MemberNumber, trimmed; [A-Za-z0-9-]{1,20}.';
-  comment on column %1$I.members.email is 'Lower-cased, null when the source has none or not an address. The member may edit it.';
+  comment on column %1$I.members.email is
+    'The member''s email: the source''s (lower-cased; null when none or not an address), or the member''s own edit, which stands until the source''s email changes.';
+  comment on column %1$I.members.source_email is 'What the legacy source last said the email is (sync).';
   comment on column %1$I.members.status is 'active, inactive, retired, deceased or suspended. Only active members may link Discord.';
   comment on column %1$I.members.discord_id is 'Linked Discord account (snowflake); unique. Written by complete-verification.';
   comment on column %1$I.members.discord_verified is 'True while a Discord account is linked through verification.';

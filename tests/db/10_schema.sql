@@ -7,7 +7,7 @@ select tables_are('public', array['members', 'positions', 'facilities', 'regions
 select tables_are('discord', array['verification_requests', 'discord_link_audit', 'validation_logs', 'validation_summaries']);
 select views_are('discord', array['ineligible_links']);
 
-select columns_are('public', 'members', array['id', 'member_number', 'first_name', 'last_name', 'email',
+select columns_are('public', 'members', array['id', 'member_number', 'first_name', 'last_name', 'email', 'source_email',
   'facility_code', 'facility_name', 'region_code', 'region_name', 'member_type_id', 'member_type',
   'status', 'discord_id', 'discord_username', 'discord_verified', 'auth0_user_id', 'verified_at',
   'last_auth0_sync', 'last_sync', 'created_at', 'updated_at']);
