@@ -40,7 +40,7 @@ async function resetAll() {
   }
 }
 
-/** A small quirky source: every mapping rule of the contract appears once or more. */
+/** A small quirky source: every mapping rule of docs/sync.md appears once or more. */
 async function loadQuirkySource() {
   await my.query(`insert into region (RegionID, RegionCode, RegionName, Active) values
     (1, ' nea ', '  New   England ', 1), (2, 'NSO', 'Southern', 1), (3, 'nwp', 'Northwest', 0)`);
@@ -89,7 +89,7 @@ async function loadQuirkySource() {
 const member = async (n: string) =>
   (await db`select * from dev.members where member_number = ${n}`)[0];
 
-test("sync maps every contract rule on quirky data", async () => {
+test("sync maps every mapping rule on quirky data", async () => {
   await resetAll();
   await loadQuirkySource();
   const res = await sync();
@@ -639,6 +639,8 @@ function faultyRelay(target = STACK_MY_PORT) {
   // tell that its faults fired.
   const state = {
     refuse: 0,
+    /** Refuse every connection after this many were accepted (the server is gone for good). */
+    acceptAtMost: Infinity,
     cutAfterBytes: Infinity,
     relayed: 0,
     refused: 0,
@@ -647,8 +649,8 @@ function faultyRelay(target = STACK_MY_PORT) {
   };
   (async () => {
     for await (const client of listener) {
-      if (state.refuse > 0) {
-        state.refuse--;
+      if (state.refuse > 0 || state.accepted >= state.acceptAtMost) {
+        if (state.refuse > 0) state.refuse--;
         state.refused++;
         client.close();
         continue;
@@ -714,6 +716,52 @@ test("MySQL faults: refused connections and a connection cut mid-run are retried
   } finally {
     relay.close();
     await flaky.close();
+  }
+});
+
+test("MariaDB gone mid-run: a JSON 503 and a sync_error row, nothing retired, the next runs complete", async () => {
+  await resetAll();
+  await loadQuirkySource();
+  assertEquals((await sync()).body.status, "completed");
+  const statuses = async () =>
+    await db`select member_number, status from dev.members order by member_number`;
+  const before = await statuses();
+  const relay = faultyRelay();
+  const dying = serveFunctions({
+    ...env,
+    MYSQL_PORT: String(relay.port),
+    SYNC_RETRY_COUNT: "2",
+    SYNC_BATCH_SIZE: "5",
+  });
+  try {
+    // The server dies after the first pages and does not come back.
+    relay.state.cutAfterBytes = 2500;
+    relay.state.acceptAtMost = 1;
+    const started = Date.now();
+    const res = await sync({}, dying.fn("sync"));
+    assertEquals(res.status, 503, JSON.stringify(res.body));
+    assertEquals(res.body.error.code, "unavailable");
+    assert(Date.now() - started < 30_000, "answered within its deadline");
+    assertEquals(relay.state.cuts, 1);
+    const [row] = await db`select status, error_details from dev.sync_logs
+                           where sync_id = ${res.body.error.details.sync_id}
+                             and operation = 'sync_error' and table_name is null`;
+    assertEquals(row.status, "failed");
+    assertEquals(row.error_details.reason, "the legacy MySQL database failed during the run");
+    assertEquals(await statuses(), before, "nothing retired or deleted");
+    assert(relay.state.refused >= 1, "reconnecting was refused");
+    // MariaDB is back: the next runs complete with every valid source member.
+    relay.state.acceptAtMost = Infinity;
+    let next;
+    for (let i = 0; i < 3; i++) {
+      next = await sync({}, dying.fn("sync"));
+      if (next.body.status === "completed") break;
+    }
+    assertEquals(next?.body.status, "completed", JSON.stringify(next?.body));
+    assertEquals(await statuses(), before);
+  } finally {
+    relay.close();
+    await dying.close();
   }
 });
 

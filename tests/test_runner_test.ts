@@ -5,7 +5,7 @@
 // of `npm test` checks its own Deno's reports.
 import { assert, assertEquals, assertMatch } from "./assert.ts";
 import { STACK_PG_URL } from "../local/stack.ts";
-import { type Count, countDenoTests, countPgTap, runPgTap } from "../scripts/test-results.ts";
+import { type Count, countDenoTests, countPgTap, runPgTap } from "../scripts/test-counts.ts";
 
 const ROOT = new URL("..", import.meta.url).pathname;
 const FIXTURES = `${ROOT}tests/fixtures/`;

@@ -299,3 +299,33 @@ test("npm run bot-token mints a discord_bot JWT signed with the project's secret
   }).output();
   assertEquals(missing.code, 2);
 });
+
+test("a request whose row is locked elsewhere answers 503 in seconds, not at the wall clock", async () => {
+  const member = await insertMember("public");
+  const created = await call(CREATE, {
+    token: BOT_KEY,
+    body: { discord_id: discordId(), discord_username: "locked" },
+  });
+  const holder = await db.reserve();
+  try {
+    await holder`begin`;
+    await holder`select 1 from discord.verification_requests
+                 where verification_id = ${created.body.verification_id} for update`;
+    const started = Date.now();
+    const res = await call(COMPLETE, {
+      token: await auth0.memberToken(member),
+      body: { verification_id: created.body.verification_id },
+    });
+    assertEquals(res.status, 503);
+    assertEquals(res.body.error.code, "unavailable");
+    assert(Date.now() - started < 10_000, `answered after ${Date.now() - started} ms`);
+  } finally {
+    await holder`rollback`;
+    holder.release();
+  }
+  const done = await call(COMPLETE, {
+    token: await auth0.memberToken(member),
+    body: { verification_id: created.body.verification_id },
+  });
+  assertEquals(done.status, 200);
+});

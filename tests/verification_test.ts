@@ -1,5 +1,5 @@
 // create-verification and complete-verification over real HTTP, against the
-// local Postgres, row by row of the contract's tables.
+// local Postgres, row by row of the tables in docs/api.md.
 import { assert, assertEquals, assertMatch, assertNotEquals } from "./assert.ts";
 import {
   baseEnv,
