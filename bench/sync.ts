@@ -19,15 +19,24 @@
 import postgres from "postgres";
 import { STACK_MY_PORT, STACK_PG_URL } from "../local/stack.ts";
 import { loadDemoData, recreateSourceDatabase, scaled } from "../local/demo_data.ts";
-import { envNumber, fmt, round, sleep, type Spread, spread } from "./lib.ts";
+import { envNumber, fmt, round, type Spread, spread } from "./lib.ts";
 import type { Step } from "./sync_worker.ts";
+import {
+  linkMembers,
+  measuringWrites,
+  type Run,
+  summarize,
+  summarizeEdge,
+  SYNCED,
+  syncedWrites,
+  type Writes,
+} from "./sync_stats.ts";
 
 const SIZES = (Deno.env.get("BENCH_SYNC_SIZES") ?? "20000,200000").split(",").map(Number);
 const REPEATS = Math.max(1, envNumber("BENCH_REPEATS", 3));
 const SLICE = envNumber("BENCH_ROW_SLICE", 5_000);
 const LINKED_SHARE = envNumber("BENCH_LINKED_SHARE", 0.10);
 const ROWS_PER_INVOCATION = envNumber("SYNC_ROWS_PER_INVOCATION", 60_000);
-const SYNCED = ["regions", "facilities", "members", "positions"];
 const DB_URL = STACK_PG_URL;
 // One connection: pg_stat_force_next_flush() acts on the calling backend, so
 // the harness's own writes (resets, links) must all come from the one it flushes.
@@ -87,135 +96,6 @@ const resetDev = () =>
   db`truncate dev.positions, dev.members, dev.facilities, dev.regions, dev.sync_logs,
      dev.sync_cursor, discord_dev.validation_logs, discord_dev.validation_summaries cascade`;
 
-type Writes = Record<string, { ins: number; upd: number; del: number }>;
-
-/**
- * Cumulative row counters of the development tables, once every write so far
- * is in them: a backend flushes its statistics when it exits (the measured
- * processes have closed theirs; we wait until they are gone), and ours is
- * flushed on demand.
- */
-async function tableCounters(): Promise<Writes> {
-  for (let i = 0;; i++) {
-    const [{ n }] = await db`select count(*)::int as n from pg_stat_activity
-                             where application_name = 'mynatca-functions'`;
-    if (n === 0) break;
-    if (i > 300) throw new Error("the measured process's connections did not close");
-    await sleep(50);
-  }
-  await db`select pg_stat_force_next_flush()`;
-  const rows = await db<{ t: string; ins: string; upd: string; del: string }[]>`
-    select schemaname || '.' || relname as t, n_tup_ins as ins, n_tup_upd as upd, n_tup_del as del
-    from pg_stat_user_tables where schemaname in ('dev', 'discord_dev')`;
-  return Object.fromEntries(
-    rows.map((r) => [r.t, { ins: Number(r.ins), upd: Number(r.upd), del: Number(r.del) }]),
-  );
-}
-
-async function measuringWrites<T>(run: () => Promise<T>): Promise<{ result: T; writes: Writes }> {
-  const before = await tableCounters();
-  const result = await run();
-  const after = await tableCounters();
-  const writes: Writes = {};
-  for (const [t, a] of Object.entries(after)) {
-    const b = before[t] ?? { ins: 0, upd: 0, del: 0 };
-    const d = { ins: a.ins - b.ins, upd: a.upd - b.upd, del: a.del - b.del };
-    if (d.ins || d.upd || d.del) writes[t] = d;
-  }
-  return { result, writes };
-}
-
-const syncedWrites = (w: Writes) =>
-  SYNCED.reduce((n, t) => {
-    const d = w[`dev.${t}`];
-    return n + (d ? d.ins + d.upd + d.del : 0);
-  }, 0);
-
-/**
- * Links LINKED_SHARE of the members to Discord accounts, as complete-verification
- * would have: most of them active members, some whose status has changed
- * since, and some no longer in the source at all (kept here as inactive rows,
- * so the sync has nothing to retire), so every outcome of validation occurs.
- */
-async function linkMembers(members: number) {
-  const linked = Math.round(members * LINKED_SHARE);
-  const active = Math.round(linked * 0.9);
-  const other = Math.round(linked * 0.08);
-  const ghosts = linked - active - other;
-  await db`
-    with pick as (
-      (select member_number from dev.members where status = 'active'
-       order by md5(member_number) limit ${active})
-      union all
-      (select member_number from dev.members where status <> 'active'
-       order by md5(member_number) limit ${other})
-    ), numbered as (
-      select member_number, row_number() over (order by member_number) as n from pick
-    )
-    update dev.members m
-    set discord_id = '4' || lpad(n::text, 17, '0'), discord_username = 'bench' || n,
-        discord_verified = true, verified_at = now() - interval '30 days'
-    from numbered where numbered.member_number = m.member_number`;
-  await db`
-    insert into dev.members (member_number, first_name, last_name, status, discord_id,
-                             discord_username, discord_verified, verified_at)
-    select 'GONE' || g, 'Gone', 'Member', 'inactive', '5' || lpad(g::text, 17, '0'),
-           'gone' || g, true, now() - interval '400 days'
-    from generate_series(1, ${ghosts}) g`;
-  // Steady state, as autovacuum would leave it long before the next 6-hourly run.
-  await db.unsafe(`vacuum (analyze) dev.members, dev.positions, dev.facilities, dev.regions`);
-  const [n] = await db`select count(*)::int as linked,
-                              count(*) filter (where status = 'active')::int as active
-                       from dev.members where discord_verified`;
-  return { linked: n.linked, active: n.active, ghosts };
-}
-
-interface Run {
-  wall: Spread;
-  cpu: Spread;
-  rss: Spread;
-  heap: Spread;
-  rows: number;
-}
-const summarize = (steps: Step[]): Run => ({
-  wall: spread(steps.map((s) => s.wall_s)),
-  cpu: spread(steps.map((s) => s.cpu_s)),
-  rss: spread(steps.map((s) => s.peak_rss_mb)),
-  heap: spread(steps.map((s) => s.peak_heap_mb)),
-  rows: steps[0].rows,
-});
-
-/** An Edge run summed (wall, CPU) and at its worst invocation (each figure's own worst). */
-function summarizeEdge(runs: Step[][]) {
-  const sum = (k: "wall_s" | "cpu_s") => (r: Step[]) => r.reduce((n, s) => n + s[k], 0);
-  const worst = (k: keyof Step) => (r: Step[]) => Math.max(...r.map((s) => s[k] as number));
-  const counts = spread(runs.map((r) => r.length));
-  // Invocation i across the repeats, for the detail table.
-  const perInvocation = Array.from(
-    { length: Math.max(...runs.map((r) => r.length)) },
-    (_, i) => {
-      const steps = runs.map((r) => r[i]).filter(Boolean);
-      return { ...summarize(steps), status: steps[0].status, tables: steps[0].tables };
-    },
-  );
-  return {
-    invocations: counts,
-    total: {
-      wall: spread(runs.map(sum("wall_s"))),
-      cpu: spread(runs.map(sum("cpu_s"))),
-      rows: runs[0].reduce((n, s) => n + s.rows, 0),
-    },
-    worst: {
-      wall: spread(runs.map(worst("wall_s"))),
-      cpu: spread(runs.map(worst("cpu_s"))),
-      rss: spread(runs.map(worst("peak_rss_mb"))),
-      heap: spread(runs.map(worst("peak_heap_mb"))),
-      rows: Math.max(...runs[0].map((s) => s.rows)),
-    },
-    perInvocation,
-  };
-}
-
 const idle = await step("idle");
 const results: Record<string, unknown> = {};
 const table: string[] = [];
@@ -242,13 +122,17 @@ for (const members of SIZES) {
   const full = summarize(await repeated("full sync, one process", resetDev, () => step("sync")));
   const fullEdge = summarizeEdge(await repeated("full sync, Edge", resetDev, edgeRun));
 
-  const links = await linkMembers(members);
+  const links = await linkMembers(db, members, LINKED_SHARE);
   const noopRuns = await repeated(
     "no-op resync, one process",
     noop,
-    () => measuringWrites(() => step("sync")),
+    () => measuringWrites(db, () => step("sync")),
   );
-  const noopEdgeRuns = await repeated("no-op resync, Edge", noop, () => measuringWrites(edgeRun));
+  const noopEdgeRuns = await repeated(
+    "no-op resync, Edge",
+    noop,
+    () => measuringWrites(db, edgeRun),
+  );
   const [validation] = await db`
     select checked, eligible, inactive, missing, duration_ms
     from discord_dev.validation_summaries order by started_at desc limit 1`;
