@@ -11,16 +11,14 @@ import { STACK_PG_URL } from "../local/stack.ts";
 import { exportJWK, generateKeyPair, SignJWT } from "jose";
 import {
   envNumber,
-  fmt,
   freePort,
   load,
   type LoadResult,
   type Server,
   ServerExited,
   spawnServer,
-  type Spread,
-  spread,
 } from "./lib.ts";
+import { type Name, NAMES, reportVerification } from "./verification_report.ts";
 
 const SECONDS = envNumber("BENCH_SECONDS", 10);
 const REPEATS = Math.max(1, envNumber("BENCH_REPEATS", 3));
@@ -179,8 +177,6 @@ const runComplete = async (seconds: number) => {
   return r;
 };
 
-const NAMES = ["baseline_insert", "create_verification", "complete_verification"] as const;
-type Name = typeof NAMES[number];
 const RUN: Record<Name, (seconds: number) => Promise<LoadResult>> = {
   baseline_insert: runBaseline,
   create_verification: runCreate,
@@ -237,67 +233,10 @@ try {
   await db.end();
 }
 
-const LABELS: Record<Name, string> = {
-  baseline_insert: "baseline (bare INSERT)",
-  create_verification: "create-verification",
-  complete_verification: "complete-verification",
-};
-const summary = Object.fromEntries(NAMES.map((name) => {
-  const r = runs[name];
-  // Each round's own ratio: the baseline ran moments before, under the same noise.
-  const ratio = spread(r.map((x, i) => x.rps / runs.baseline_insert[i].rps));
-  return [name, {
-    rps: spread(r.map((x) => x.rps)),
-    p50: spread(r.map((x) => x.p50)),
-    p99: spread(r.map((x) => x.p99)),
-    errors: r.reduce((n, x) => n + x.errors, 0),
-    requests: r.reduce((n, x) => n + x.requests, 0),
-    vs_baseline: ratio,
-  }];
-})) as Record<Name, {
-  rps: Spread;
-  p50: Spread;
-  p99: Spread;
-  errors: number;
-  requests: number;
-  vs_baseline: Spread;
-}>;
-
-console.log(
-  `\n### Verification: ${CONNECTIONS} connections, ${SECONDS} s per run, median (min–max) of ` +
-    `${REPEATS} rounds after a ${WARMUP_SECONDS} s warm-up\n`,
-);
-console.log("| run | req/s | p50 ms | p99 ms | errors | throughput vs baseline |");
-console.log("|---|---:|---:|---:|---:|---:|");
-for (const name of NAMES) {
-  const s = summary[name];
-  console.log(
-    `| ${LABELS[name]} | ${fmt(s.rps, 0)} | ${fmt(s.p50)} | ${fmt(s.p99)} | ${s.errors} | ${
-      fmt(s.vs_baseline, 2)
-    } |`,
-  );
-}
-if (restarts.length) {
-  console.log(
-    `\n${restarts.length} run(s) were repeated because a server exited under them: ${
-      restarts.join("; ")
-    }.`,
-  );
-}
-await Deno.mkdir("bench-results", { recursive: true });
-await Deno.writeTextFile(
-  "bench-results/verification.json",
-  JSON.stringify(
-    {
-      taken_at: new Date().toISOString(),
-      config: { seconds: SECONDS, repeats: REPEATS, warmup_seconds: WARMUP_SECONDS, pairs: PAIRS },
-      connections: CONNECTIONS,
-      summary,
-      restarts,
-      warmup,
-      runs,
-    },
-    null,
-    2,
-  ),
-);
+await reportVerification({
+  runs,
+  warmup,
+  restarts,
+  config: { seconds: SECONDS, repeats: REPEATS, warmup_seconds: WARMUP_SECONDS, pairs: PAIRS },
+  connections: CONNECTIONS,
+});
