@@ -2,8 +2,8 @@
 // transaction pooler (no prepared statements), and the mapping of driver
 // faults to the API's error codes (docs/api.md).
 import type postgres from "postgres";
-import { isConnectionError, isTimeoutError, isTransientDbError } from "./db_errors.ts";
-import { replacePools, type Sql } from "./db_pool.ts";
+import { isTimeoutError, isTransientDbError } from "./db_errors.ts";
+import { replacePoolsAfter, type Sql } from "./db_pool.ts";
 import { HttpError, unavailable } from "./errors.ts";
 import { withRetry } from "./retry.ts";
 
@@ -37,7 +37,7 @@ export async function dbCall<T>(fn: () => Promise<T>): Promise<T> {
       baseDelayMs: 100,
       attemptTimeoutMs: REQUEST_ATTEMPT_TIMEOUT_MS,
       isTransient: isTransientDbError,
-      onRetry: (err) => isConnectionError(err) && replacePools(),
+      onRetry: replacePoolsAfter,
     });
   } catch (err) {
     if (err instanceof HttpError) throw err;

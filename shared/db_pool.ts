@@ -68,8 +68,13 @@ function forwarding(pool: Pool): Sql {
   });
 }
 
+/** After a connection fault, new queries go to a fresh pool (any other error: nothing). */
+export function replacePoolsAfter(err: unknown): void {
+  if (isConnectionError(err)) replacePools();
+}
+
 /** A connection failed: new queries go to a fresh pool from now on. */
-export function replacePools(): void {
+function replacePools(): void {
   const now = Date.now();
   for (const pool of pools.values()) {
     if (now - pool.replacedAt < 1000) continue;
@@ -96,7 +101,7 @@ function containDriverFaults() {
     if (!fromDriver(err)) return;
     event.preventDefault();
     log("error", "db_driver_fault", { kind: (err as Error).name });
-    replacePools();
+    replacePools(); // a driver fault is a connection fault, whatever its code
   };
   globalThis.addEventListener("error", (event) => contain(event, event.error));
   globalThis.addEventListener("unhandledrejection", (event) => contain(event, event.reason));

@@ -7,7 +7,7 @@
 // that connection has a time limit: a dead connection can leave one
 // unanswered forever (see db_pool.ts).
 import { isConnectionError, type Sql } from "../db.ts";
-import { replacePools } from "../db_pool.ts";
+import { replacePoolsAfter } from "../db_pool.ts";
 import { HttpError } from "../errors.ts";
 import { withRetry, withTimeout } from "../retry.ts";
 
@@ -35,7 +35,7 @@ export async function withSyncLock<T>(
     retries: 2,
     baseDelayMs: 100,
     isTransient: isConnectionError,
-    onRetry: () => replacePools(),
+    onRetry: replacePoolsAfter,
   });
   try {
     const checkLock = async () => {

@@ -4,8 +4,8 @@
 // quick times and answers 503, a sync run can afford to wait longer for
 // Postgres or MySQL to come back.
 import type { SyncConfig } from "../config.ts";
-import { isConnectionError, isTransientDbError } from "../db.ts";
-import { replacePools } from "../db_pool.ts";
+import { isTransientDbError } from "../db.ts";
+import { replacePoolsAfter } from "../db_pool.ts";
 import { log } from "../log.ts";
 import { withRetry } from "../retry.ts";
 import { isTransientMysqlError } from "./source.ts";
@@ -42,7 +42,7 @@ export function syncRetries(config: SyncConfig, deadline: number): SyncRetries {
           delay_ms: delay,
           code: (err as { code?: string })?.code,
         });
-        if (isConnectionError(err)) replacePools();
+        replacePoolsAfter(err);
       },
     });
   return {

@@ -95,7 +95,7 @@ async function lockedRun(
       budget: opts.rowBudget ?? Infinity,
       checkLock,
       allowMassDeactivation: opts.allowMassDeactivation ?? false,
-      dryRunMembers: new Set(),
+      dryRunKeys: new Map(),
       onProgress: opts.onProgress,
     };
     const walked = await syncTables(run, report, runLog, cursor);

@@ -54,16 +54,15 @@ export interface TableSpec<Row = Record<string, unknown>> {
   activeWhere: string;
   retireSet: string;
   /**
-   * Rules only Postgres can check (a referenced row exists): the rows to
-   * keep, the rest rejected. `pending` holds keys this run mapped but did
-   * not write (a dry run), which count as existing.
+   * Rules only Postgres can check: a row of `references` must exist. `check`
+   * returns the rows to keep, the rest rejected; `pending` holds the keys of
+   * `references` this run mapped but did not write (a dry run), which count
+   * as existing.
    */
-  screen?: (
-    sql: Sql,
-    schema: string,
-    rows: Row[],
-    pending: Set<string>,
-  ) => Promise<Screened<Row>>;
+  screen?: {
+    references: SyncTable;
+    check: (sql: Sql, schema: string, rows: Row[], pending: Set<string>) => Promise<Screened<Row>>;
+  };
 }
 
 const region: TableSpec<RegionRow> = {
@@ -145,7 +144,7 @@ const position: TableSpec<PositionRow> = {
   normalizeKey: (k) => (typeof k === "number" ? k : null),
   activeWhere: "active",
   retireSet: "active = false",
-  screen: onlySyncedMembers,
+  screen: { references: "members", check: onlySyncedMembers },
 };
 
 /** A position whose member is not among the synced members is rejected. */

@@ -36,10 +36,10 @@ export interface RunContext {
   /** Retire past the guard's limits, once (operator CLI only). */
   allowMassDeactivation: boolean;
   /**
-   * Member numbers a dry run mapped (and did not write): its positions walk
-   * must count them as synced, as the real run would.
+   * Keys a dry run mapped (and did not write), per table: a later table's
+   * screen counts them as synced, as the real run would.
    */
-  dryRunMembers: Set<string>;
+  dryRunKeys: Map<SyncTable, Set<string>>;
   onProgress?: (table: SyncTable, rows: number, rowsPerSecond: number) => void;
 }
 
@@ -68,6 +68,8 @@ export async function walkTable(run: RunContext, table: SyncTable, startAfter: n
   // Every normalized source key read: finds duplicates, and (for a walk
   // that began at the start) tells which rows vanished from the source.
   const present = new Set<string | number>();
+  const mappedKeys = new Set<string>();
+  if (dryRun) run.dryRunKeys.set(table, mappedKeys);
   const today = new Date().toISOString().slice(0, 10);
   const fetchPage = (after: number) => {
     const page = source.page(table, after, config.SYNC_BATCH_SIZE);
@@ -126,14 +128,15 @@ export async function walkTable(run: RunContext, table: SyncTable, startAfter: n
           continue;
         }
         rows.push(mapped.row);
-        if (dryRun && table === "members") run.dryRunMembers.add(String(mapped.row.member_number));
+        if (dryRun) mappedKeys.add(String(mapped.row[spec.key]));
         if (mapped.notice) {
           replaced.push({ key: String(raw.id), member_number: member, ...mapped.notice });
         }
       }
       if (spec.screen) {
-        const screen = spec.screen;
-        const screened = await retries.postgres(() => screen(sql, schema, rows, run.dryRunMembers));
+        const { references, check } = spec.screen;
+        const pending = run.dryRunKeys.get(references) ?? new Set<string>();
+        const screened = await retries.postgres(() => check(sql, schema, rows, pending));
         rejected.push(...screened.rejected);
         rows = screened.rows;
       }
