@@ -14,8 +14,23 @@ export const STACK_PG_URL = `postgresql://postgres:postgres@127.0.0.1:${STACK_PG
 export const STACK_MYSQL_CA_FILE = `${ROOT}.stack/tls/ca.pem`;
 
 /**
+ * supabase/functions/.env, or before `npm start` has copied it there, the
+ * example it is copied from.
+ */
+async function functionsDotenv(): Promise<Record<string, string>> {
+  const dir = `${ROOT}supabase/functions/`;
+  try {
+    await Deno.stat(`${dir}.env`);
+    return await readDotenv(`${dir}.env`);
+  } catch (err) {
+    if (!(err instanceof Deno.errors.NotFound)) throw err;
+    return await readDotenv(`${dir}.env.example`);
+  }
+}
+
+/**
  * The local tools' configuration: the stack's addresses, under
- * supabase/functions/.env, under the process environment.
+ * supabase/functions/.env (or its example), under the process environment.
  */
 export async function localEnv(): Promise<Record<string, string>> {
   const vars: Record<string, string> = {
@@ -24,7 +39,7 @@ export async function localEnv(): Promise<Record<string, string>> {
     MYSQL_HOST: "127.0.0.1",
     MYSQL_PORT: String(STACK_MY_PORT),
     FUNCTIONS_PORT: String(FUNCTIONS_PORT),
-    ...await readDotenv(`${ROOT}supabase/functions/.env`),
+    ...await functionsDotenv(),
     ...Deno.env.toObject(),
   };
   // The local issuer's key set is served by this checkout's function server.

@@ -19,7 +19,13 @@ PG_PORT=$STACK_PG_PORT
 MY_PORT=$STACK_MY_PORT
 PG_BIN="${PG_BIN:-/usr/lib/postgresql/15/bin}"
 PG_URL=$STACK_PG_URL
+# The cluster's superuser, as on hosted Supabase: it owns the platform layer.
+# The migrations, the functions and the tests connect as postgres, which is not
+# a superuser (local/platform.sql).
+ADMIN_URL="postgresql://supabase_admin:postgres@127.0.0.1:$PG_PORT"
 MY_DB=mynatca_members
+
+DENO="node $ROOT/node_modules/deno/bin.cjs"
 
 say() { printf 'stack: %s\n' "$*" >&2; }
 
@@ -70,7 +76,7 @@ pg_init() {
   local pwfile="$STACK/.pgpass-init"
   echo postgres >"$pwfile"
   if [ "$(id -u)" = 0 ]; then chown -R postgres: "$STACK/pg" "$pwfile" "$RUN" "$LOGS"; fi
-  as_pg "$PG_BIN/initdb" -D "$PG_DATA" -U postgres --pwfile="$pwfile" \
+  as_pg "$PG_BIN/initdb" -D "$PG_DATA" -U supabase_admin --pwfile="$pwfile" \
     --auth-local=trust --auth-host=scram-sha-256 -E UTF8 --locale=C.UTF-8 >/dev/null
   rm -f "$pwfile"
   cat >>"$PG_DATA/postgresql.conf" <<CONF
@@ -78,7 +84,7 @@ pg_init() {
 listen_addresses = '127.0.0.1'
 port = $PG_PORT
 unix_socket_directories = '$RUN'
-shared_preload_libraries = 'pg_cron'
+shared_preload_libraries = 'pg_stat_statements, pg_cron'
 cron.database_name = 'postgres'
 cron.use_background_workers = on
 max_worker_processes = 20
@@ -96,7 +102,7 @@ CONF
 
 pg_up() {
   pg_init
-  if pg_running; then return 0; fi
+  if pg_running; then pg_legacy_cluster_check; return 0; fi
   # A crash leaves a stale postmaster.pid; pg_ctl copes with it, but a pid
   # that now belongs to an unrelated process would not, so remove it first.
   if [ -f "$PG_DATA/postmaster.pid" ]; then
@@ -115,6 +121,22 @@ pg_up() {
     say "port $PG_PORT is taken by another program; stop it (or another checkout's stack) first"
     exit 1
   fi
+  as_pg "$PG_BIN/pg_ctl" -D "$PG_DATA" -l "$LOGS/postgres.log" -w -t 60 start >/dev/null
+  pg_legacy_cluster_check
+}
+
+# A cluster made before postgres stopped being a superuser has postgres as its
+# bootstrap superuser, which PostgreSQL cannot demote: make it anew (the local
+# database is rebuilt from the migrations anyway).
+pg_legacy_cluster_check() {
+  local bootstrap
+  bootstrap=$(PGPASSWORD=postgres psql -qAt "postgresql://postgres:postgres@127.0.0.1:$PG_PORT/template1" \
+    -c "select rolname from pg_roles where oid = 10" 2>/dev/null) || return 0
+  [ "$bootstrap" = postgres ] || return 0
+  say "re-initialising .stack/pg: its superuser is postgres, which hosted Supabase's is not"
+  as_pg "$PG_BIN/pg_ctl" -D "$PG_DATA" -m fast -w stop >/dev/null
+  rm -rf "$PG_DATA"
+  pg_init
   as_pg "$PG_BIN/pg_ctl" -D "$PG_DATA" -l "$LOGS/postgres.log" -w -t 60 start >/dev/null
 }
 
@@ -187,29 +209,26 @@ my_schema() {
     mariadb --protocol=tcp -h127.0.0.1 -P"$MY_PORT" -uroot "$MY_DB" <"$ROOT/local/mysql-source.sql"
 }
 
-# The Supabase platform layer (roles, auth.*, net, vault...) that a hosted or
-# Docker-based Supabase database already has. Idempotent.
+# The Supabase platform layer (roles, auth.*, extensions, net, vault...) that a
+# hosted or Docker-based Supabase database already has, applied as the
+# superuser. Idempotent.
 platform() {
-  # Clusters made before synchronous_commit was turned on get it too.
-  PGPASSWORD=postgres psql -q -v ON_ERROR_STOP=1 "$PG_URL" \
-    -c "alter system set synchronous_commit = on" -c "select pg_reload_conf()" >/dev/null
   PGOPTIONS="-c client_min_messages=warning" PGPASSWORD=postgres \
-    psql -q -v ON_ERROR_STOP=1 "$PG_URL" -f "$ROOT/local/platform.sql" >/dev/null
-  # pgTAP is a test tool: it lives in `extensions`, never in an API schema.
-  PGOPTIONS="-c client_min_messages=warning" PGPASSWORD=postgres psql -q -v ON_ERROR_STOP=1 "$PG_URL" \
-    -c "create extension if not exists pgtap schema extensions" >/dev/null
+    psql -q -v ON_ERROR_STOP=1 "$ADMIN_URL/postgres" -f "$ROOT/local/platform.sql" >/dev/null
 }
 
 # The Vault secrets the pg_cron jobs read, pointing at the local function
-# server. On a real project the operator sets them (docs/operations.md).
+# server: its URL and the scheduler's key, from the configuration the server
+# itself reads (so an override in the process environment reaches both). On a
+# real project the operator, or `npm run deploy`, sets them (docs/operations.md).
 vault_secrets() {
-  local envfile="$ROOT/supabase/functions/.env" key
-  [ -f "$envfile" ] || envfile="$ROOT/supabase/functions/.env.example"
-  key=$(sed -n 's/^SUPABASE_SERVICE_ROLE_KEY=//p' "$envfile" | tail -1)
+  local key
+  key=$($DENO run -A "$ROOT/scripts/local-env.ts" SCHEDULER_API_KEY | sed -n 's/^SCHEDULER_API_KEY=//p')
+  # The first key of a rotation list is the one the jobs send.
+  key=${key%%,*}
   PGPASSWORD=postgres psql -q -v ON_ERROR_STOP=1 "$PG_URL" -v key="$key" -v url="$STACK_FUNCTIONS_URL" >/dev/null <<'SQL'
-insert into vault.secrets (name, secret) values
-  ('project_url', :'url'), ('service_role_key', :'key')
-on conflict (name) do update set secret = excluded.secret, updated_at = now();
+select private.set_vault_secret('project_url', :'url'),
+       private.set_vault_secret('scheduler_api_key', nullif(:'key', ''));
 SQL
 }
 
@@ -266,7 +285,7 @@ reset() {
   # Only the servers: the database about to be dropped may hold a migration
   # history that the current migrations no longer match.
   servers_up
-  PGPASSWORD=postgres psql -q -v ON_ERROR_STOP=1 "postgresql://postgres:postgres@127.0.0.1:$PG_PORT/template1" <<'SQL' >/dev/null
+  PGPASSWORD=postgres psql -q -v ON_ERROR_STOP=1 "$ADMIN_URL/template1" <<'SQL' >/dev/null
 select pg_terminate_backend(pid) from pg_stat_activity where datname = 'postgres' and pid <> pg_backend_pid();
 drop database if exists postgres with (force);
 create database postgres;

@@ -37,7 +37,8 @@ function constantTimeEqual(presented: Uint8Array, expected: Uint8Array): boolean
  */
 export interface ServiceCaller {
   kind: "service";
-  role: "service_role" | "bot";
+  /** Operators (service_role), the Discord bot, or pg_cron's jobs (scheduler). */
+  role: "service_role" | "bot" | "scheduler";
   /** The only environment this caller may act on; unset: both. */
   environment?: Environment;
 }
@@ -84,9 +85,20 @@ export function serviceKeys(keys: ServiceKey[]): Authenticate<ServiceCaller> {
   };
 }
 
-/** Operators and pg_cron only: the service role key. */
-export const serviceRoleOnly = (config: { SUPABASE_SERVICE_ROLE_KEY: string }) =>
-  serviceKeys([{ key: config.SUPABASE_SERVICE_ROLE_KEY, role: "service_role" }]);
+/**
+ * Operators (the service role key) and pg_cron's jobs (a scheduler key, for
+ * both environments). The scheduler's key travels through pg_net's queue,
+ * which more roles can read than the project controls, so only the functions
+ * the jobs call accept it.
+ */
+export const serviceRoleOrScheduler = (config: {
+  SUPABASE_SERVICE_ROLE_KEY: string;
+  SCHEDULER_API_KEY: string[];
+}) =>
+  serviceKeys([
+    { key: config.SUPABASE_SERVICE_ROLE_KEY, role: "service_role" },
+    ...config.SCHEDULER_API_KEY.map((key): ServiceKey => ({ key, role: "scheduler" })),
+  ]);
 
 /** Operators, pg_cron, and the Discord bot with a key of the environment it acts on. */
 export const serviceRoleOrBot = (config: {

@@ -31,20 +31,27 @@ export const serviceConfig = base.extend({
 });
 
 /**
- * A bot's keys for one environment: a comma-separated list, so a new key can
- * be rolled out before the old one is removed. Short keys are refused: a
- * guessable key would let anyone create requests or unlink members.
+ * A caller's keys: a comma-separated list, so a new key can be rolled out
+ * before the old one is removed. Short keys are refused: a guessable bot key
+ * would let anyone create requests or unlink members, a guessable scheduler
+ * key anyone start syncs.
  */
-const botKeys = z.string()
+const keyList = z.string()
   .transform((list) => list.split(",").map((key) => key.trim()).filter((key) => key !== ""))
   .refine((keys) => keys.every((key) => key.length >= 32), "every key at least 32 characters")
   .default([]);
 
 /** The Discord bot's keys, one list per environment (unset: only the service role key). */
 const botConfig = {
-  DISCORD_BOT_API_KEY: botKeys,
-  DISCORD_BOT_API_KEY_DEVELOPMENT: botKeys,
+  DISCORD_BOT_API_KEY: keyList,
+  DISCORD_BOT_API_KEY_DEVELOPMENT: keyList,
 };
+
+/**
+ * The functions pg_cron calls: operators with the service role key, and the
+ * jobs with the scheduler's key (unset: the jobs' calls are refused).
+ */
+export const scheduledConfig = serviceConfig.extend({ SCHEDULER_API_KEY: keyList });
 
 const loopback = new Set(["127.0.0.1", "localhost", "[::1]"]);
 
@@ -76,7 +83,7 @@ export const completeVerificationConfig = base.extend({ ...auth0Config, ...hubCo
 
 export const unlinkConfig = serviceConfig.extend({ ...botConfig, ...auth0Config, ...hubConfig });
 
-export const syncConfig = serviceConfig.extend({
+export const syncConfig = scheduledConfig.extend({
   MYSQL_HOST: required,
   MYSQL_PORT: z.coerce.number().int().min(1).max(65535).default(3306),
   MYSQL_USER: required,

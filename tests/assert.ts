@@ -39,3 +39,18 @@ export function assertMatch(actual: string, pattern: RegExp, message?: string) {
     throw new AssertionError(`${message ? message + ": " : ""}${show(actual)} !~ ${pattern}`);
   }
 }
+
+/** `fn` rejects, with an error whose message includes `includes`. */
+export async function assertRejects(fn: () => Promise<unknown>, includes: string) {
+  let error: unknown;
+  try {
+    await fn();
+  } catch (err) {
+    error = err;
+  }
+  if (error === undefined) throw new AssertionError(`expected a rejection (${includes})`);
+  const message = (error as Error).message ?? String(error);
+  if (!message.includes(includes)) {
+    throw new AssertionError(`expected a rejection with "${includes}", got "${message}"`);
+  }
+}

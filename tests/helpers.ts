@@ -12,6 +12,8 @@ export const SERVICE_KEY = "test-service-role-key";
 /** The bot's production key; the development one is BOT_KEY_DEVELOPMENT. */
 export const BOT_KEY = "test-discord-bot-key-production-000001";
 export const BOT_KEY_DEVELOPMENT = "test-discord-bot-key-development-00001";
+/** pg_cron's key: POST /sync, GET /sync and POST /cleanup only. */
+export const SCHEDULER_KEY = "test-scheduler-key-for-pg-cron-00001";
 /** The bot key of an environment. */
 export const botKey = (environment = "production") =>
   environment === "development" ? BOT_KEY_DEVELOPMENT : BOT_KEY;
@@ -19,7 +21,7 @@ export const AUTH0_DOMAIN = "mynatca-test.us.auth0.com";
 export const AUDIENCE = "https://api.mynatca.test";
 export const ISSUER = `https://${AUTH0_DOMAIN}/`;
 
-/** A direct connection for arranging and checking rows (superuser). */
+/** A direct connection for arranging and checking rows (postgres: not a superuser, as on hosted Supabase). */
 export const db = postgres(DB_URL, { prepare: false, max: 4, onnotice: () => {} });
 
 export const baseEnv = (jwksUrl = "http://127.0.0.1:9/jwks.json"): EnvSource => ({
@@ -28,6 +30,7 @@ export const baseEnv = (jwksUrl = "http://127.0.0.1:9/jwks.json"): EnvSource => 
   SUPABASE_SERVICE_ROLE_KEY: SERVICE_KEY,
   DISCORD_BOT_API_KEY: BOT_KEY,
   DISCORD_BOT_API_KEY_DEVELOPMENT: BOT_KEY_DEVELOPMENT,
+  SCHEDULER_API_KEY: SCHEDULER_KEY,
   AUTH0_DOMAIN,
   AUTH0_AUDIENCE: AUDIENCE,
   AUTH0_JWKS_URL: jwksUrl,

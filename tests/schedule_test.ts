@@ -1,8 +1,18 @@
 // The pg_cron schedules: they exist for both environments, hold no secret,
 // and running a job's command really invokes the function (through the
 // local pg_net stand-in, drained here as the local server's worker does).
-import { assert, assertEquals } from "./assert.ts";
-import { baseEnv, db, ENVIRONMENTS, serveFunctions, SERVICE_KEY, test } from "./helpers.ts";
+import { assert, assertEquals, assertRejects } from "./assert.ts";
+import {
+  baseEnv,
+  BOT_KEY,
+  call,
+  db,
+  ENVIRONMENTS,
+  SCHEDULER_KEY,
+  serveFunctions,
+  SERVICE_KEY,
+  test,
+} from "./helpers.ts";
 import { drainNetQueue } from "../local/net_worker.ts";
 
 /** Every job of the project, by name: [name, schedule]. */
@@ -31,26 +41,38 @@ test("the jobs exist with their schedules, once each", async () => {
 });
 
 test("no secret is written into cron.job", async () => {
-  const [{ key }] = await db`select decrypted_secret as key from vault.decrypted_secrets
-                             where name = 'service_role_key'`;
   const leaks = await db`select jobname from cron.job
-                         where command like '%' || ${key} || '%' or command ilike '%bearer %'`;
+                         where command like '%' || ${SCHEDULER_KEY} || '%'
+                            or command like '%' || ${SERVICE_KEY} || '%'
+                            or command ilike '%bearer %'`;
   assertEquals(leaks.length, 0);
 });
 
-/** Points the Vault secrets at a test server while `fn` runs a job's command. */
-async function withProject(fn: () => Promise<void>) {
-  const server = serveFunctions({ ...baseEnv(), MYSQL_PORT: "9", SYNC_RETRY_COUNT: "0" });
-  const saved = await db`select name, secret from vault.secrets
-                         where name in ('project_url', 'service_role_key')`;
+/**
+ * Points the Vault secrets at a test server, configured with `env`, while
+ * `fn` runs jobs' commands; Vault's scheduler key is `vaultKey`.
+ */
+async function withProject(
+  fn: () => Promise<void>,
+  opts: { env?: Record<string, string>; vaultKey?: string } = {},
+) {
+  const server = serveFunctions({
+    ...baseEnv(),
+    MYSQL_PORT: "9",
+    SYNC_RETRY_COUNT: "0",
+    ...opts.env,
+  });
+  const saved = await db`select name, decrypted_secret as secret from vault.decrypted_secrets
+                         where name in ('project_url', 'scheduler_api_key')`;
+  const setSecret = (name: string, value: string | null) =>
+    db`select private.set_vault_secret(${name}, ${value})`;
   try {
-    await db`update vault.secrets set secret = ${server.url} where name = 'project_url'`;
-    await db`update vault.secrets set secret = ${SERVICE_KEY} where name = 'service_role_key'`;
+    await setSecret("project_url", server.url);
+    await setSecret("scheduler_api_key", opts.vaultKey ?? SCHEDULER_KEY);
     await fn();
   } finally {
-    for (const s of saved) {
-      await db`update vault.secrets set secret = ${s.secret} where name = ${s.name}`;
-    }
+    await setSecret("scheduler_api_key", null);
+    for (const s of saved) await setSecret(s.name, s.secret);
     await server.close();
   }
 }
@@ -135,10 +157,120 @@ for (const { environment, shared } of ENVIRONMENTS) {
   });
 }
 
-test("re-running the schedules migration does not duplicate jobs", async () => {
-  const file = new URL("../supabase/migrations/20261125000400_schedules.sql", import.meta.url);
-  await db.unsafe(await Deno.readTextFile(file));
+test("re-running the migrations' schedules does not duplicate jobs", async () => {
+  // cron.schedule() with an existing job name replaces that job: every
+  // schedule the migrations declare, run again in their order, changes nothing.
+  const dir = new URL("../supabase/migrations/", import.meta.url);
+  const files = [...Deno.readDirSync(dir)].map((f) => f.name).filter((f) => f.endsWith(".sql"))
+    .sort();
+  let schedules = 0;
+  for (const file of files) {
+    const sql = await Deno.readTextFile(new URL(file, dir));
+    for (const [statement] of sql.matchAll(/^select cron\.schedule\([\s\S]*?\$\$\);$/gm)) {
+      await db.unsafe(statement);
+      schedules++;
+    }
+  }
+  assert(schedules >= 8, `only ${schedules} schedules found in the migrations`);
   await assertJobs();
+});
+
+/** What the jobs queued since `max`: each request's URL and Authorization header. */
+const queuedSince = (max: number) =>
+  db`select url, headers ->> 'Authorization' as authorization from net.http_request_queue
+     where id > ${max} order by id`;
+
+test("the jobs' requests carry the scheduler's key, never the service role key", async () => {
+  await withProject(async () => {
+    const [{ max }] = await db`select coalesce(max(id), 0)::int as max from net.http_request_queue`;
+    for (const [job] of EXPECTED) {
+      if (job.includes("resume")) continue; // these queue nothing without a cursor
+      const [{ command }] = await db`select command from cron.job where jobname = ${job}`;
+      await db.unsafe(command);
+    }
+    const queued = await queuedSince(max);
+    assert(queued.length >= 6, `only ${queued.length} requests queued`);
+    for (const q of queued) {
+      assertEquals(q.authorization, `Bearer ${SCHEDULER_KEY}`, q.url);
+      assert(!JSON.stringify(q).includes(SERVICE_KEY), "the service role key is in the queue");
+    }
+    await db`delete from net.http_request_queue where id > ${max}`;
+  });
+});
+
+test("a job without the scheduler's key in Vault fails loudly and queues nothing", async () => {
+  const [{ max }] = await db`select coalesce(max(id), 0)::int as max from net.http_request_queue`;
+  const saved = await db`select decrypted_secret as secret from vault.decrypted_secrets
+                         where name = 'scheduler_api_key'`;
+  try {
+    await db`select private.set_vault_secret('scheduler_api_key', null)`;
+    const [{ command }] = await db`select command from cron.job
+                                   where jobname = 'mynatca-cleanup-production'`;
+    await assertRejects(() => db.unsafe(command), "scheduler_api_key must be set");
+    assertEquals((await queuedSince(max)).length, 0);
+  } finally {
+    for (const s of saved) {
+      await db`select private.set_vault_secret('scheduler_api_key', ${s.secret})`;
+    }
+  }
+});
+
+test("rotating the scheduler's key (two keys, then one) misses no scheduled run", async () => {
+  const OLD = SCHEDULER_KEY, NEW = "test-scheduler-key-for-pg-cron-00002";
+  // The answer to one run of the production cleanup job.
+  const cleanupRun = async () => {
+    const requestId = await runJob("mynatca-cleanup-production");
+    const [answer] = await db`select status_code from net._http_response where id = ${requestId!}`;
+    return answer?.status_code;
+  };
+  // 1. The functions learn the new key beside the old one; Vault still has the old.
+  await withProject(async () => assertEquals(await cleanupRun(), 200), {
+    env: { SCHEDULER_API_KEY: `${OLD},${NEW}` },
+    vaultKey: OLD,
+  });
+  // 2. Vault moves to the new key.
+  await withProject(async () => assertEquals(await cleanupRun(), 200), {
+    env: { SCHEDULER_API_KEY: `${OLD},${NEW}` },
+    vaultKey: NEW,
+  });
+  // 3. The old key is retired.
+  await withProject(async () => assertEquals(await cleanupRun(), 200), {
+    env: { SCHEDULER_API_KEY: NEW },
+    vaultKey: NEW,
+  });
+  // And a job still holding the retired key is refused: the rotation's order matters.
+  await withProject(async () => assertEquals(await cleanupRun(), 401), {
+    env: { SCHEDULER_API_KEY: NEW },
+    vaultKey: OLD,
+  });
+});
+
+test("the scheduler's key runs sync and cleanup, and nothing else", async () => {
+  const server = serveFunctions({ ...baseEnv(), MYSQL_PORT: "9", SYNC_RETRY_COUNT: "0" });
+  try {
+    const as = (method: string, fn: string, body?: unknown) =>
+      call(server.fn(fn), { method, token: SCHEDULER_KEY, body });
+    assertEquals((await as("POST", "cleanup", { environment: "development" })).status, 200);
+    // Authenticated: GET /sync answers health, POST /sync runs (MySQL is unreachable here).
+    assert([200, 503].includes((await as("GET", "sync?environment=development")).status));
+    const run = await as("POST", "sync", { environment: "development", dry_run: true });
+    assertEquals(run.status, 503, JSON.stringify(run.body));
+    assertEquals(run.body.error.code, "unavailable");
+    for (
+      const [fn, body] of [
+        ["create-verification", { discord_id: "123456789012345678", discord_username: "cron" }],
+        ["complete-verification", { verification_id: crypto.randomUUID() }],
+        ["unlink-discord", { discord_id: "123456789012345678" }],
+      ] as const
+    ) {
+      const res = await as("POST", fn, body);
+      assertEquals(res.status, 401, `${fn}: ${JSON.stringify(res.body)}`);
+    }
+    // The bot's key is no scheduler key.
+    assertEquals((await call(server.fn("cleanup"), { token: BOT_KEY, body: {} })).status, 401);
+  } finally {
+    await server.close();
+  }
 });
 
 /**

@@ -12,9 +12,11 @@ create extension if not exists pg_cron with schema pg_catalog;
 do $$
 begin
   -- On Supabase pg_net provides the net schema; the local stack provides a
-  -- stand-in of the same functions (local/platform.sql).
+  -- stand-in of the same functions (local/platform.sql). The extension object
+  -- goes to `extensions`: pg_net cannot be moved once created, and one in
+  -- `public` is what Supabase's advisor flags (lint 0014).
   if not exists (select from pg_namespace where nspname = 'net') then
-    create extension pg_net;
+    create extension pg_net with schema extensions;
   end if;
 end
 $$;

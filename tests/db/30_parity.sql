@@ -1,11 +1,11 @@
 -- The two environments are the same design on different schemas. Each
 -- object of a pair is described as one line of text with every name
 -- schema-qualified; one pair's lines, with its names mapped onto the other
--- pair's (public -> dev, discord -> discord_dev, public_is_admin ->
--- dev_is_admin, discord_create_verification -> discord_dev_create_verification,
+-- pair's (public -> dev, discord -> discord_dev, public_admins ->
+-- dev_admins, discord_create_verification -> discord_dev_create_verification,
 -- ...), must equal the other pair's lines exactly. The comparison runs in
 -- both directions, so an object that names the other environment's schemas
--- (a dev policy calling private.public_is_admin(), say) shows up as a
+-- (a dev policy reading private.public_admins, say) shows up as a
 -- difference instead of being mapped away. A difference shows as a failing
 -- set with the extra and missing lines.
 begin;
@@ -26,13 +26,13 @@ create function pg_temp.onto(fact text, target text) returns text language sql i
   select case target
     when 'development' then
       regexp_replace(
-        regexp_replace(fact, '\mpublic(_is_admin)?\M', 'dev\1', 'g'),
+        regexp_replace(fact, '\mpublic(_admins|_refresh_admins)?\M', 'dev\1', 'g'),
         '\mdiscord(_create_verification|_complete_verification|_unlink_discord)?\M', 'discord_dev\1', 'g')
     when 'production' then
       regexp_replace(
         regexp_replace(fact, '\mdiscord_dev(_create_verification|_complete_verification|_unlink_discord)?\M',
                        'discord\1', 'g'),
-        '\mdev(_is_admin)?\M', 'public\1', 'g')
+        '\mdev(_admins|_refresh_admins)?\M', 'public\1', 'g')
   end
 $$;
 
@@ -110,7 +110,7 @@ create function pg_temp.views(pair text) returns setof text language sql as $$
   where n.nspname = any (pg_temp.schemas(pair)) and c.relkind in ('v', 'm')
 $$;
 
--- The pair's own functions in private (<shared>_is_admin,
+-- The pair's own functions in private (<shared>_refresh_admins,
 -- <discord>_create_verification, _complete_verification, _unlink_discord): signature,
 -- security, settings, privileges and body.
 create function pg_temp.functions(pair text) returns setof text language sql as $$
@@ -156,16 +156,16 @@ end
 $$;
 
 -- The mapping itself, on the names that must and must not change.
-select is(pg_temp.onto('public.members private.public_is_admin() discord.validation_logs '
+select is(pg_temp.onto('public.members private.public_admins private.public_refresh_admins() discord.validation_logs '
                        'private.discord_complete_verification discord_id discord_link_audit',
                        'development'),
-  'dev.members private.dev_is_admin() discord_dev.validation_logs '
+  'dev.members private.dev_admins private.dev_refresh_admins() discord_dev.validation_logs '
   'private.discord_dev_complete_verification discord_id discord_link_audit',
   'production names map onto development names, and only those');
-select is(pg_temp.onto('dev.members private.dev_is_admin() discord_dev.validation_logs '
+select is(pg_temp.onto('dev.members private.dev_admins private.dev_refresh_admins() discord_dev.validation_logs '
                        'private.discord_dev_create_verification discord_id discord_link_audit',
                        'production'),
-  'public.members private.public_is_admin() discord.validation_logs '
+  'public.members private.public_admins private.public_refresh_admins() discord.validation_logs '
   'private.discord_create_verification discord_id discord_link_audit',
   'development names map onto production names, and only those');
 

@@ -1,6 +1,6 @@
 // POST /cleanup: nightly housekeeping of one environment. Safe to repeat.
-import { serviceRoleOnly } from "../../../shared/auth.ts";
-import { type EnvSource, serviceConfig } from "../../../shared/config.ts";
+import { serviceRoleOrScheduler } from "../../../shared/auth.ts";
+import { type EnvSource, scheduledConfig } from "../../../shared/config.ts";
 import { getSql } from "../../../shared/db.ts";
 import { body, defineFunction, json } from "../../../shared/http.ts";
 import { environmentOnly } from "../../../shared/requests.ts";
@@ -9,8 +9,8 @@ import { runCleanup } from "./cleanup.ts";
 export function cleanupHandler(vars: EnvSource = Deno.env.toObject()) {
   return defineFunction({
     name: "cleanup",
-    config: serviceConfig,
-    auth: serviceRoleOnly,
+    config: scheduledConfig,
+    auth: serviceRoleOrScheduler,
     routes: {
       POST: {
         input: body(environmentOnly),

@@ -1,5 +1,5 @@
 // POST /sync runs the legacy MySQL import; GET /sync reports its health.
-import { serviceRoleOnly } from "../../../shared/auth.ts";
+import { serviceRoleOrScheduler } from "../../../shared/auth.ts";
 import { type EnvSource, syncConfig } from "../../../shared/config.ts";
 import { dbCall, getSql } from "../../../shared/db.ts";
 import { body, defineFunction, json, query } from "../../../shared/http.ts";
@@ -14,7 +14,7 @@ export function syncHandler(vars: EnvSource = Deno.env.toObject()) {
   return defineFunction({
     name: "sync",
     config: syncConfig,
-    auth: serviceRoleOnly,
+    auth: serviceRoleOrScheduler,
     routes: {
       GET: {
         input: query(environmentOnly),
