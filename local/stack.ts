@@ -10,6 +10,13 @@ export const STACK_PG_PORT = Number(vars.STACK_PG_PORT);
 export const STACK_MY_PORT = Number(vars.STACK_MY_PORT);
 export const FUNCTIONS_PORT = Number(vars.FUNCTIONS_PORT);
 export const STACK_PG_URL = `postgresql://postgres:postgres@127.0.0.1:${STACK_PG_PORT}/postgres`;
+/**
+ * The local project's JWT secret (Supabase's own keys and the bot's token are
+ * HS256 tokens signed with a project's secret): what `npm run bot-token`
+ * signs with for the local stack, and what the tests' Data API stand-in
+ * (tests/support/postgrest.ts) verifies with.
+ */
+export const LOCAL_JWT_SECRET = "local-project-jwt-secret-for-the-local-stack-only";
 /** The CA that signed the local MariaDB's TLS certificate (made by scripts/stack.sh). */
 export const STACK_MYSQL_CA_FILE = `${ROOT}.stack/tls/ca.pem`;
 
