@@ -44,16 +44,26 @@ export interface MemberTokenOptions {
   sub?: string;
   /** The claim as a number, as the real Hub types it. */
   numeric?: boolean;
+  /**
+   * Leave out `role`, as a tenant without the Auth0 Action that adds it would:
+   * the functions still accept such a token, the Data API runs it as anon.
+   */
+  withoutRole?: boolean;
   audience: string;
   domain?: string;
   expiresIn?: string;
 }
 
-/** An access token like the Hub's: `sub`, the member-number claim, issuer, audience, 1 h. */
+/**
+ * An access token like the Hub's: `sub`, the member-number claim, `role:
+ * "authenticated"` (both added by the tenant's Auth0 Action), issuer,
+ * audience, 1 h.
+ */
 export async function mintMemberToken(opts: MemberTokenOptions): Promise<string> {
   const { privateJwk } = await keys();
   const claim = opts.numeric ? Number(opts.memberNumber) : opts.memberNumber;
-  return await new SignJWT({ "https://mynatca.org/member_number": claim })
+  const role = opts.withoutRole ? {} : { role: "authenticated" };
+  return await new SignJWT({ ...role, "https://mynatca.org/member_number": claim })
     .setProtectedHeader({ alg: "RS256", kid: KID, typ: "JWT" })
     .setSubject(opts.sub ?? `auth0|local-${opts.memberNumber}`)
     .setIssuer(`https://${opts.domain ?? LOCAL_ISSUER_DOMAIN}/`)

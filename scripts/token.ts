@@ -1,6 +1,6 @@
 // Prints a member access token from the local issuer (local/issuer.ts), for
 // trying complete-verification and unlink-discord against `npm start`.
-//   npm run token -- --member <number> [--sub <id>] [--numeric]
+//   npm run token -- --member <number> [--sub <id>] [--numeric] [--without-role]
 import { parseArgs } from "node:util";
 import { mintMemberToken } from "../local/issuer.ts";
 import { localEnv } from "../local/stack.ts";
@@ -11,10 +11,13 @@ const { values } = parseArgs({
     member: { type: "string" },
     sub: { type: "string" },
     numeric: { type: "boolean", default: false },
+    "without-role": { type: "boolean", default: false },
   },
 });
 if (!values.member) {
-  console.error("usage: npm run token -- --member <number> [--sub <id>] [--numeric]");
+  console.error(
+    "usage: npm run token -- --member <number> [--sub <id>] [--numeric] [--without-role]",
+  );
   Deno.exit(2);
 }
 if (values.numeric && !/^[0-9]+$/.test(values.member)) {
@@ -27,6 +30,7 @@ console.log(
     memberNumber: values.member,
     sub: values.sub,
     numeric: values.numeric,
+    withoutRole: values["without-role"],
     audience: vars.AUTH0_AUDIENCE ?? "https://api.mynatca.org",
     domain: vars.AUTH0_DOMAIN,
   }),

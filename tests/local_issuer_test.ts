@@ -31,16 +31,26 @@ async function token(...args: string[]) {
   return { code: out.code, token: new TextDecoder().decode(out.stdout).trim() };
 }
 
-test("npm run token: a member token the local functions accept, string or numeric claim", async () => {
-  for (const numeric of [false, true]) {
+test("npm run token: a member token the local functions accept, string or numeric claim, with or without role", async () => {
+  for (
+    const [numeric, withoutRole] of [[false, false], [true, false], [false, true]] as const
+  ) {
     const member = `${Math.floor(Math.random() * 1e9)}`;
     await insertMember("dev", { member_number: member });
-    const minted = await token("--member", member, ...(numeric ? ["--numeric"] : []));
+    const minted = await token(
+      "--member",
+      member,
+      ...(numeric ? ["--numeric"] : []),
+      ...(withoutRole ? ["--without-role"] : []),
+    );
     assertEquals(minted.code, 0);
     const claims = JSON.parse(
       atob(minted.token.split(".")[1].replace(/-/g, "+").replace(/_/g, "/")),
     );
     assertEquals(typeof claims["https://mynatca.org/member_number"], numeric ? "number" : "string");
+    // The Hub's tokens carry the role the Data API runs them as; the
+    // functions accept a token with or without it.
+    assertEquals(claims.role, withoutRole ? undefined : "authenticated");
     assertEquals(claims.sub, `auth0|local-${member}`);
     const created = await call(local.fn("create-verification"), {
       token: botKey("development"),

@@ -24,8 +24,10 @@ const authenticator = postgres(AUTHENTICATOR_URL, {
 
 /** Who the project trusts to sign tokens. */
 export interface Trust {
-  /** The project's JWT secret: its own keys and the bot's token (HS256). */
+  /** The project's legacy JWT secret: its own keys and the bot's token (HS256). */
   jwtSecret: string;
+  /** The project's asymmetric signing keys (current, standby, previously used). */
+  projectKeys?: JSONWebKeySet;
   /** A third-party issuer (the Hub's Auth0) and its key set (RS256). */
   thirdParty?: { issuer: string; jwks: JSONWebKeySet };
 }
@@ -54,6 +56,12 @@ export async function verifyToken(token: string, trust: Trust): Promise<JWTPaylo
     if (alg === "HS256") {
       return (await jwtVerify(token, new TextEncoder().encode(trust.jwtSecret), {
         algorithms: ["HS256"],
+      })).payload;
+    }
+    const kid = JSON.parse(atob(header.replace(/-/g, "+").replace(/_/g, "/"))).kid;
+    if (trust.projectKeys?.keys.some((k) => k.kid === kid)) {
+      return (await jwtVerify(token, createLocalJWKSet(trust.projectKeys), {
+        algorithms: ["ES256", "RS256"],
       })).payload;
     }
     if (alg === "RS256" && trust.thirdParty) {
