@@ -41,9 +41,9 @@ phase() { # name, command...: runs it, then says how busy the rest of the machin
 
 started=$SECONDS
 echo "bench: $CORES cores, load average $(cut -d' ' -f1-3 /proc/loadavg) at the start"
-phase "verification" node node_modules/deno/bin.cjs run -A bench/verification.ts
-phase "sync" node node_modules/deno/bin.cjs run -A bench/sync.ts
+phase "verification" scripts/deno run -A bench/verification.ts
+phase "sync" scripts/deno run -A bench/sync.ts
 mkdir -p bench-results
 (IFS=,; echo "{\"cores\": $CORES, ${MACHINE[*]}}") >bench-results/machine.json
-node node_modules/deno/bin.cjs run -A bench/summary.ts
+scripts/deno run -A bench/summary.ts
 echo "bench: done in $(((SECONDS - started) / 60)) min $(((SECONDS - started) % 60)) s"

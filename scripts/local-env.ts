@@ -2,7 +2,7 @@
 // stack's addresses, under supabase/functions/.env, under the process
 // environment), one KEY=value line each, so shell scripts read the env files
 // the way the function server does instead of parsing them again.
-//   node node_modules/deno/bin.cjs run -A scripts/local-env.ts NAME...
+//   scripts/deno run -A scripts/local-env.ts NAME...
 import { localEnv } from "../local/stack.ts";
 
 const vars = await localEnv();

@@ -25,7 +25,7 @@ PG_URL=$STACK_PG_URL
 ADMIN_URL="postgresql://supabase_admin:postgres@127.0.0.1:$PG_PORT"
 MY_DB=mynatca_members
 
-DENO="node $ROOT/node_modules/deno/bin.cjs"
+DENO="$ROOT/scripts/deno"
 
 say() { printf 'stack: %s\n' "$*" >&2; }
 
@@ -321,6 +321,7 @@ case "${1:-status}" in
   reset) reset ;;
   env) env_vars ;;
   migrate) migrate ;;
+  vault) vault_secrets ;;
   # Fault tests: stop PostgreSQL as a crash would (no checkpoint, connections
   # cut), and start it again.
   pg-kill) as_pg "$PG_BIN/pg_ctl" -D "$PG_DATA" -m immediate -w stop >/dev/null ;;

@@ -6,6 +6,5 @@ ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$ROOT"
 bash scripts/stack.sh up
 [ -f supabase/functions/.env ] || cp supabase/functions/.env.example supabase/functions/.env
-# Deno by its package: node_modules/.bin/deno may be the deno-edge alias's.
-node node_modules/deno/bin.cjs run -A scripts/seed.ts --if-empty
-exec node node_modules/deno/bin.cjs run -A scripts/serve.ts
+scripts/deno run -A scripts/seed.ts --if-empty
+exec scripts/deno run -A scripts/serve.ts

@@ -11,7 +11,7 @@ cd "$ROOT"
 export NO_COLOR=1 LOG_LEVEL="${LOG_LEVEL:-silent}"
 # Each Deno by its package: both npm packages (deno, and its alias deno-edge)
 # claim node_modules/.bin/deno, so that name does not say which one runs.
-DENO="node node_modules/deno/bin.cjs"
+DENO="scripts/deno"
 DENO_EDGE="node node_modules/deno-edge/bin.cjs"
 source scripts/stack-vars.sh
 PG_URL=$STACK_PG_URL
