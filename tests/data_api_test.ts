@@ -47,6 +47,23 @@ const LINKED_DISCORD = `4${String(Date.now()).slice(-9)}0000001`;
 const FACILITY = `F${P}`, REGION = `R${P}`;
 const RUN_ID = crypto.randomUUID();
 
+/** Removes this file's fixtures, this run's and any an earlier run left behind. */
+async function removeFixtures() {
+  for (const { shared, discord } of ENVIRONMENTS) {
+    const runs = await db`delete from ${db(`${discord}.validation_logs`)}
+                          where member_number like 'DA%' returning run_id`;
+    await db`delete from ${db(`${discord}.validation_summaries`)}
+             where run_id = any(${runs.map((r) => r.run_id)}::uuid[])`;
+    await db`delete from ${db(`${discord}.verification_requests`)} where member_number like 'DA%'`;
+    await db`delete from ${db(`${shared}.positions`)} where source_id between 970001 and 970003`;
+    await db`delete from ${db(`${shared}.members`)} where member_number like 'DA%'`;
+    await db`delete from ${db(`${shared}.facilities`)} where facility_code like 'FDA%'`;
+    await db`delete from ${db(`${shared}.regions`)} where region_code like 'RDA%'`;
+  }
+}
+
+// Deno 2.1 runs no afterAll hook, so a run also clears what an earlier one left.
+await removeFixtures();
 for (const { shared, discord } of ENVIRONMENTS) {
   await db`insert into ${db(`${shared}.regions`)} (region_code, region_name)
            values (${REGION}, 'Data API Region')`;
@@ -69,7 +86,7 @@ for (const { shared, discord } of ENVIRONMENTS) {
                   ('51111111111111111', 'oth', 'failed', ${OTHER}, now() + interval '5 minutes')`;
   await db`insert into ${db(`${discord}.validation_summaries`)}
              (run_id, started_at, finished_at, checked, eligible, inactive, missing)
-           values (${RUN_ID}, now() + interval '1 hour', now() + interval '1 hour', 1, 0, 1, 0)`;
+           values (${RUN_ID}, now(), now(), 1, 0, 1, 0)`;
   await db`insert into ${
     db(`${discord}.validation_logs`)
   } (run_id, member_number, discord_id, result)
@@ -77,16 +94,7 @@ for (const { shared, discord } of ENVIRONMENTS) {
 }
 
 afterAll(async () => {
-  for (const { shared, discord } of ENVIRONMENTS) {
-    await db`delete from ${db(`${discord}.validation_logs`)} where run_id = ${RUN_ID}`;
-    await db`delete from ${db(`${discord}.validation_summaries`)} where run_id = ${RUN_ID}`;
-    await db`delete from ${db(`${discord}.verification_requests`)}
-             where member_number in (${LINKED}, ${OTHER})`;
-    await db`delete from ${db(`${shared}.positions`)} where source_id between 970001 and 970003`;
-    await db`delete from ${db(`${shared}.members`)} where member_number like ${P + "%"}`;
-    await db`delete from ${db(`${shared}.facilities`)} where facility_code = ${FACILITY}`;
-    await db`delete from ${db(`${shared}.regions`)} where region_code = ${REGION}`;
-  }
+  await removeFixtures();
   await closeAuthenticator();
 });
 
