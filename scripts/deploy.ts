@@ -15,6 +15,9 @@
 // read-only commands (db push --dry-run, config diff, secrets list, a
 // read-only query of the Vault digests).
 //
+// `db push` and `db query` target the local database unless told
+// `--remote` (the linked project); the other commands are remote only.
+//
 // The CLI is $SUPABASE_CLI, else the pinned one in node_modules, else
 // `supabase` on the PATH. The access token and the database password reach it
 // through the environment (SUPABASE_ACCESS_TOKEN, SUPABASE_DB_PASSWORD), never
@@ -302,7 +305,7 @@ export async function deploy(opts: Options, env: EnvSource): Promise<number> {
   console.log(
     `deploy to ${opts.ref}${opts.dryRun ? " (dry run: nothing changes)" : ""}, in order:
   1. supabase link --project-ref ${opts.ref}
-  2. supabase db push --yes
+  2. supabase db push --remote --yes
   3. supabase config push --yes
   4. supabase secrets set --env-file ${opts.envFile} (only when a secret differs): ${
       Object.keys(secrets).join(", ")
@@ -322,20 +325,20 @@ ${fns.map((fn, i) => `  ${6 + i}. supabase functions deploy ${fn} --use-api`).jo
       return 0;
     }
     await run(["link", "--project-ref", opts.ref]);
-    await run(["db", "push", "--yes"]);
+    await run(["db", "push", "--remote", "--yes"]);
     await run(["config", "push", "--yes"]);
     const secretChanges = await changed(fileSecrets, digests(await secretsList([])));
     if (secretChanges.length) {
       await run(["secrets", "set", "--env-file", opts.envFile]);
     } else console.log("function secrets: unchanged");
-    const vaultChanges = await changed(vault, digests(await vaultDigests([])));
+    const vaultChanges = await changed(vault, digests(await vaultDigests(["--remote"])));
     if (vaultChanges.length) {
       // The values go through a file only the CLI reads, never its command line.
       const dir = await Deno.makeTempDir({ prefix: "mynatca-deploy-" });
       const file = `${dir}/vault.sql`;
       try {
         await Deno.writeTextFile(file, vaultSql(vault), { mode: 0o600 });
-        await run(["db", "query", "--file", file, "--yes"]);
+        await run(["db", "query", "--remote", "--file", file, "--yes"]);
       } finally {
         await Deno.remove(dir, { recursive: true });
       }

@@ -137,7 +137,7 @@ Deno.test("--dry-run checks, prints the plan in order, and calls only read-only 
   // The plan: every step, in order, each function by name.
   const steps = [
     `supabase link --project-ref ${REF}`,
-    "supabase db push --yes",
+    "supabase db push --remote --yes",
     "supabase config push --yes",
     `supabase secrets set --env-file ${where.envFile}`,
     "Vault secrets (only when one differs): project_url, scheduler_api_key",
@@ -170,7 +170,7 @@ Deno.test("a deploy runs link, db push, config push, secrets, Vault and each fun
   const vaultWrite = run.calls[6];
   assertEquals(run.calls, [
     ["link", "--project-ref", REF],
-    ["db", "push", "--yes"],
+    ["db", "push", "--remote", "--yes"],
     ["config", "push", "--yes"],
     ["secrets", "list", "-o", "json"],
     ["secrets", "set", "--env-file", where.envFile],
@@ -178,10 +178,17 @@ Deno.test("a deploy runs link, db push, config push, secrets, Vault and each fun
     vaultWrite,
     ...deployCalls,
   ]);
-  assertEquals(vaultRead.slice(0, 5), ["db", "query", "--read-only", "--output-format", "json"]);
-  assertEquals(vaultWrite.slice(0, 2), ["db", "query"]);
-  assertEquals(vaultWrite.slice(4, 5), ["--yes"]);
-  const [, , flag, file] = vaultWrite;
+  assertEquals(vaultRead.slice(0, 6), [
+    "db",
+    "query",
+    "--remote",
+    "--read-only",
+    "--output-format",
+    "json",
+  ]);
+  assertEquals(vaultWrite.slice(0, 3), ["db", "query", "--remote"]);
+  assertEquals(vaultWrite.slice(5, 6), ["--yes"]);
+  const [, , , flag, file] = vaultWrite;
   assertEquals(flag, "--file");
   const sql = vaultWrite.at(-1)!;
   assertMatch(sql, new RegExp(`\\('project_url', 'https://${REF}\\.supabase\\.co'\\)`));
@@ -248,7 +255,7 @@ Deno.test("a failing step stops the deploy there", async () => {
   const where = await setup();
   const run = await deploy(where, ["--project-ref", REF], { STUB_FAIL: "db push" });
   assertEquals(run.code, 1);
-  assertEquals(run.calls, [["link", "--project-ref", REF], ["db", "push", "--yes"]]);
+  assertEquals(run.calls, [["link", "--project-ref", REF], ["db", "push", "--remote", "--yes"]]);
   assertMatch(run.err, /supabase db push failed \(exit 1\); stopped there/);
   await Deno.remove(where.dir, { recursive: true });
 });

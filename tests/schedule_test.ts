@@ -135,9 +135,14 @@ for (const { environment, shared } of ENVIRONMENTS) {
   });
 }
 
-test("re-running the schedules migration does not duplicate jobs", async () => {
-  const file = new URL("../supabase/migrations/20261125000400_schedules.sql", import.meta.url);
-  await db.unsafe(await Deno.readTextFile(file));
+test("re-running the schedules migrations does not duplicate jobs", async () => {
+  // The schedules file, then the later one that moves the health jobs to 5 minutes.
+  for (
+    const name of ["20261125000400_schedules.sql", "20261129000300_monitoring_health_figures.sql"]
+  ) {
+    const file = new URL(`../supabase/migrations/${name}`, import.meta.url);
+    await db.unsafe(await Deno.readTextFile(file));
+  }
   await assertJobs();
 });
 
