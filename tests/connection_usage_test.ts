@@ -3,7 +3,6 @@
 // as service_role reads it.
 import { assert, assertEquals } from "./assert.ts";
 import {
-  afterAll,
   baseEnv,
   BOT_KEY,
   call,
@@ -13,10 +12,8 @@ import {
   SERVICE_KEY,
   test,
 } from "./helpers.ts";
-import { closePools } from "../shared/db.ts";
 
 const server = serveFunctions(baseEnv());
-afterAll(closePools);
 
 test("monitoring.connection_usage shows each function's pool by its application name", async () => {
   const cleanup = await call(server.fn("cleanup"), {
