@@ -21,7 +21,7 @@ export type Writes = Record<string, { ins: number; upd: number; del: number }>;
 async function tableCounters(db: Sql): Promise<Writes> {
   for (let i = 0;; i++) {
     const [{ n }] = await db`select count(*)::int as n from pg_stat_activity
-                             where application_name = 'mynatca-functions'`;
+                             where application_name like 'mynatca-%'`;
     if (n === 0) break;
     if (i > 300) throw new Error("the measured process's connections did not close");
     await sleep(50);

@@ -50,7 +50,7 @@ let written = 0;
 let report: SyncReport | undefined;
 
 if (mode === "sync") {
-  report = await runSync(getSql(config), config, {
+  report = await runSync(getSql(config, "sync"), config, {
     environment: "development",
     deadline: Date.now() + 3_600_000,
   });
@@ -74,7 +74,7 @@ if (mode === "sync") {
 } else if (mode === "ceiling") {
   // The same rows, read the same way, COPYed raw into empty tables: no
   // mapping, no upsert, no indexes. Nothing can go faster than this.
-  const sql = getSql(config);
+  const sql = getSql(config, "sync");
   const source = await openSource(config);
   for (const table of SYNC_TABLES) {
     await sql.unsafe(`drop table if exists bench_ceiling_${table}`);
@@ -99,7 +99,7 @@ if (mode === "sync") {
   await source.close();
 } else if (mode === "row-by-row") {
   // One upsert statement per member, on a slice of SLICE members.
-  const sql = getSql(config);
+  const sql = getSql(config, "sync");
   const slice = Number(env.SLICE ?? 10_000);
   const source = await openSource(config);
   const spec = TABLE_SPECS.members;

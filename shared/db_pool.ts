@@ -35,9 +35,15 @@ interface Pool {
 
 const pools = new Map<string, Pool>();
 
-export function getSql(config: DatabaseConfig): Sql {
+/**
+ * The pool of `name` (a function's name): its connections carry
+ * application_name `mynatca-<name>`, so each function's share of the
+ * connections shows in pg_stat_activity and monitoring.connection_usage.
+ */
+export function getSql(config: DatabaseConfig, name = "functions"): Sql {
   const url = config.SUPABASE_DB_URL;
-  let pool = pools.get(url);
+  const key = `${name} ${url}`;
+  let pool = pools.get(key);
   if (!pool) {
     containDriverFaults();
     const make = () =>
@@ -47,12 +53,12 @@ export function getSql(config: DatabaseConfig): Sql {
         idle_timeout: 20,
         connect_timeout: 10,
         onnotice: () => {},
-        connection: { application_name: "mynatca-functions" },
+        connection: { application_name: `mynatca-${name}` },
       });
     const created: Pool = { current: make(), replacedAt: 0, make, handle: undefined as never };
     created.handle = forwarding(created);
     pool = created;
-    pools.set(url, pool);
+    pools.set(key, pool);
   }
   return pool.handle;
 }

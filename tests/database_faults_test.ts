@@ -50,14 +50,14 @@ async function terminateFunctionBackends(
 ): Promise<number> {
   const rows = await db`
     select pg_terminate_backend(pid) as done from pg_stat_activity
-    where application_name = 'mynatca-functions' and datname = current_database()
+    where application_name like 'mynatca-%' and datname = current_database()
       and pid <> pg_backend_pid() and pid <> all(${opts.spare ?? []}::int[])
       and (not ${opts.onlyWaiting ?? false} or wait_event_type = 'Lock')`;
   return rows.filter((r) => r.done).length;
 }
 
 const functionBackends = async () =>
-  (await db`select pid from pg_stat_activity where application_name = 'mynatca-functions'`)
+  (await db`select pid from pg_stat_activity where application_name like 'mynatca-%'`)
     .map((r) => r.pid as number);
 
 /** Waits until a function's statement is blocked on a lock, then ends its backend. */

@@ -19,8 +19,8 @@ import { drainNetQueue } from "../local/net_worker.ts";
 const EXPECTED = [
   ["mynatca-cleanup-development", "45 8 * * *"],
   ["mynatca-cleanup-production", "30 8 * * *"],
-  ["mynatca-health-development", "*/15 * * * *"],
-  ["mynatca-health-production", "*/15 * * * *"],
+  ["mynatca-health-development", "*/5 * * * *"],
+  ["mynatca-health-production", "*/5 * * * *"],
   ["mynatca-sync-development", "0 */6 * * *"],
   ["mynatca-sync-production", "0 */6 * * *"],
   ["mynatca-sync-resume-development", "*/2 * * * *"],

@@ -11,7 +11,7 @@ import { emptyCounts, type Rejection, type Replacement, type TableReport } from 
 import type { SyncRetries } from "./retries.ts";
 import type { Source } from "./source.ts";
 import { type SyncTable, TABLE_SPECS } from "./tables.ts";
-import { writeBatch } from "./writer.ts";
+import { analyzeIfRewritten, writeBatch } from "./writer.ts";
 
 /** Batches written concurrently (each on its own pooled connection). */
 const WRITES_IN_FLIGHT = 2;
@@ -167,6 +167,10 @@ export async function walkTable(run: RunContext, table: SyncTable, startAfter: n
     await save(afterId);
   }
   counts.failed = rejected.length;
+  if (!dryRun) {
+    const written = counts.inserted + counts.updated;
+    await retries.postgres(() => analyzeIfRewritten(sql, schema, spec.name, written));
+  }
   if (startAfter === 0) walk.present = present;
   return walk;
 }

@@ -113,6 +113,30 @@ export async function writeBatch(
   }
 }
 
+/** Share of a table's rows past which a sync's writes are followed by ANALYZE. */
+export const ANALYZE_AFTER_SHARE = 0.1;
+
+/**
+ * ANALYZE a table the sync wrote more than 10 % of, so the planner's
+ * statistics follow a large load at once rather than at autovacuum's next
+ * round. The share is of the rows the planner last counted (reltuples, -1
+ * when the table was never analyzed): what is stale is what it knows.
+ */
+export async function analyzeIfRewritten(
+  sql: Sql,
+  schema: string,
+  table: string,
+  written: number,
+): Promise<boolean> {
+  if (written === 0) return false;
+  const target = `"${schema}"."${table}"`;
+  const [{ rows }] = await sql`select reltuples::float8 as rows from pg_class
+                               where oid = ${target}::regclass`;
+  if (rows >= 0 && written <= ANALYZE_AFTER_SHARE * rows) return false;
+  await sql.unsafe(`analyze ${target}`);
+  return true;
+}
+
 export interface Retirement {
   active: number;
   vanished: number;

@@ -4,6 +4,7 @@ begin;
 select plan(21);
 
 select views_are('monitoring', array['connection_count', 'database_size', 'table_sizes',
+  'cache_hit_ratio', 'index_usage', 'slow_statements', 'connection_usage', 'table_health',
   'sync_success_rate', 'last_successful_sync']);
 
 -- Run-level rows of the last 24 h in development: three successes (one of

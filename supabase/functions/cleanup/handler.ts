@@ -15,7 +15,7 @@ export function cleanupHandler(vars: EnvSource = Deno.env.toObject()) {
       POST: {
         input: body(environmentOnly),
         async handle({ config, environment }) {
-          const counts = await runCleanup(getSql(config), environment);
+          const counts = await runCleanup(getSql(config, "cleanup"), environment);
           return json(200, { environment, ...counts });
         },
       },

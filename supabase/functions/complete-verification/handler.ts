@@ -57,7 +57,12 @@ export function completeVerificationHandler(vars: EnvSource = Deno.env.toObject(
         input: query(previewQuery),
         async handle({ config, caller: member, input, environment }) {
           const preview = await dbCall(() =>
-            previewRequest(getSql(config), environment, input.verification_id, member)
+            previewRequest(
+              getSql(config, "complete-verification"),
+              environment,
+              input.verification_id,
+              member,
+            )
           );
           if (!preview) throw notFound();
           return json(200, preview);
@@ -67,7 +72,7 @@ export function completeVerificationHandler(vars: EnvSource = Deno.env.toObject(
         input: body(completeVerificationBody),
         async handle({ config, caller: member, input, environment }) {
           const { discord } = schemasFor(environment);
-          const sql = getSql(config);
+          const sql = getSql(config, "complete-verification");
           // The checks and the link (request, member and audit row, in one
           // transaction with the request row locked) live in
           // private.<schema>_complete_verification

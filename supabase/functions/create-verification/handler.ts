@@ -24,7 +24,7 @@ export function createVerificationHandler(vars: EnvSource = Deno.env.toObject())
         input: body(createVerificationBody),
         async handle({ config, input, environment }) {
           const { discord } = schemasFor(environment);
-          const sql = getSql(config);
+          const sql = getSql(config, "create-verification");
           // The rules (linked account, one pending request per account,
           // expiry of a stale one) live in private.<schema>_create_verification
           // (supabase/migrations/20261125000500_create_verification.sql).

@@ -20,7 +20,12 @@ export function syncHandler(vars: EnvSource = Deno.env.toObject()) {
         input: query(environmentOnly),
         async handle({ config, environment }) {
           const health = await dbCall(() =>
-            syncHealth(getSql(config), environment, config.MAX_SYNC_AGE, config.MIN_SUCCESS_RATE)
+            syncHealth(
+              getSql(config, "sync"),
+              environment,
+              config.MAX_SYNC_AGE,
+              config.MIN_SUCCESS_RATE,
+            )
           );
           return json(health.healthy ? 200 : 503, health);
         },
@@ -30,7 +35,7 @@ export function syncHandler(vars: EnvSource = Deno.env.toObject()) {
         async handle({ config, input, environment }) {
           // Never retried as a whole: the run retries its own steps, and its
           // deadline, computed once here, bounds them all.
-          const report = await runSync(getSql(config), config, {
+          const report = await runSync(getSql(config, "sync"), config, {
             environment,
             tables: input.tables,
             dryRun: input.dry_run,

@@ -45,7 +45,7 @@ export function unlinkDiscordHandler(vars: EnvSource = Deno.env.toObject()) {
           // A member token without a member number has no link to remove.
           if (caller.kind === "member" && !target.memberNumber) throw notLinked();
           const { discord } = schemasFor(environment);
-          const sql = getSql(config);
+          const sql = getSql(config, "unlink-discord");
           // The change and its audit row, in one transaction:
           // supabase/migrations/20261125000700_unlink_discord.sql.
           const [row] = await dbCall(() =>
