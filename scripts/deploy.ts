@@ -52,11 +52,15 @@ export const REQUIRED_SECRETS = [
   "SCHEDULER_API_KEY",
 ];
 
-/** The Vault secrets the pg_cron jobs read (private.invoke_function). */
+/**
+ * The Vault secrets the pg_cron jobs read (private.invoke_function). The jobs
+ * send one key: the first of SCHEDULER_API_KEY's list, as the local stack
+ * does, so a rotation lists the new key first (docs/operations.md).
+ */
 export function vaultSecrets(ref: string, secrets: EnvSource): [string, string][] {
   return [
     ["project_url", `https://${ref}.supabase.co`],
-    ["scheduler_api_key", secrets.SCHEDULER_API_KEY ?? ""],
+    ["scheduler_api_key", (secrets.SCHEDULER_API_KEY ?? "").split(",")[0].trim()],
   ];
 }
 
@@ -164,9 +168,6 @@ export async function preflight(opts: Options, env: EnvSource): Promise<Record<s
         } (docs/operations.md#configuration)`,
       );
     }
-  }
-  if (secrets.SCHEDULER_API_KEY.length < 32) {
-    fail(`${opts.envFile}: SCHEDULER_API_KEY must be at least 32 characters`);
   }
   if (secrets.MYSQL_SSL === "disable") {
     fail(`${opts.envFile}: MYSQL_SSL=disable is for the local stack only`);
