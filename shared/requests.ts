@@ -57,7 +57,7 @@ export const unlinkBody = withEnvironment({
 });
 
 export const syncBody = withEnvironment({
-  tables: z.array(z.enum(SYNC_TABLES)).min(1).max(4).optional(),
+  tables: z.array(z.enum(SYNC_TABLES)).min(1).max(SYNC_TABLES.length).optional(),
   dry_run: z.boolean().default(false),
 });
 

@@ -8,7 +8,7 @@ import { isTransientDbError } from "../db.ts";
 import { replacePoolsAfter } from "../db_pool.ts";
 import { log } from "../log.ts";
 import { withRetry } from "../retry.ts";
-import { isTransientMysqlError } from "./source.ts";
+import { isTransientMysqlError } from "./mysql_errors.ts";
 
 export interface SyncRetries {
   /** A Postgres step of the run. */

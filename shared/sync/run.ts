@@ -206,7 +206,7 @@ async function finishRun(run: RunContext, environment: Environment, members?: st
 
 /** Every key the source holds now, as the mapping would write it. */
 async function sourceKeys(run: RunContext, table: SyncTable) {
-  return (await run.source.keys(table))
+  return (await run.source.keys(TABLE_SPECS[table]))
     .map(TABLE_SPECS[table].normalizeKey)
     .filter((k): k is string | number => k !== null);
 }

@@ -39,7 +39,7 @@ export interface RunContext {
    * Keys a dry run mapped (and did not write), per table: a later table's
    * screen counts them as synced, as the real run would.
    */
-  dryRunKeys: Map<SyncTable, Set<string>>;
+  dryRunKeys: Map<string, Set<string>>;
   onProgress?: (table: SyncTable, rows: number, rowsPerSecond: number) => void;
 }
 
@@ -72,7 +72,7 @@ export async function walkTable(run: RunContext, table: SyncTable, startAfter: n
   if (dryRun) run.dryRunKeys.set(table, mappedKeys);
   const today = new Date().toISOString().slice(0, 10);
   const fetchPage = (after: number) => {
-    const page = source.page(table, after, config.SYNC_BATCH_SIZE);
+    const page = source.page(spec, after, config.SYNC_BATCH_SIZE);
     page.catch(() => {}); // awaited below; never an unhandled rejection
     return page;
   };

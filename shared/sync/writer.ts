@@ -4,7 +4,7 @@
 // the ON CONFLICT ... WHERE, so their updated_at never moves.
 import { isTransientDbError, type Sql } from "../db.ts";
 import type { Rejection } from "./report.ts";
-import type { TableSpec } from "./tables.ts";
+import type { TableSpec } from "./tables/table.ts";
 
 export interface BatchResult {
   inserted: number;
