@@ -7,7 +7,8 @@
 //   process, as a cold isolate would be.
 // idle: the modules loaded and nothing done, for the runtime's own footprint.
 import process from "node:process";
-import { loadConfig, syncConfig } from "../shared/config.ts";
+import { loadConfig } from "../shared/config.ts";
+import { syncConfig } from "../shared/sync/config.ts";
 import { closePools, getSql } from "../shared/db.ts";
 import { runSync } from "../shared/sync/run.ts";
 import type { SyncReport } from "../shared/sync/report.ts";

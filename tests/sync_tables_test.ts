@@ -5,7 +5,7 @@ import { assert, assertEquals } from "./assert.ts";
 import { afterAll, baseEnv, db, test } from "./helpers.ts";
 import { loadDemoData, recreateSourceDatabase } from "../local/demo_data.ts";
 import { loadConfig } from "../shared/config.ts";
-import { syncConfig } from "../shared/config.ts";
+import { syncConfig } from "../shared/sync/config.ts";
 import { openSource } from "../shared/sync/source.ts";
 import { SYNC_TABLES, TABLE_SPECS } from "../shared/sync/tables.ts";
 import { readName } from "../shared/sync/tables/table.ts";

@@ -1,7 +1,7 @@
 // One sync run (docs/sync.md): take the environment's lock, resume a saved
 // cursor or start afresh, walk each table, retire what vanished from the
 // source, refresh derived counts, validate Discord links, and log it all.
-import type { SyncConfig } from "../config.ts";
+import type { SyncConfig } from "./config.ts";
 import { isTransientDbError, type Sql } from "../db.ts";
 import { type Environment, schemasFor } from "../environment.ts";
 import { HttpError, unavailable } from "../errors.ts";

@@ -2,7 +2,7 @@
 // the whole run, keyset pagination on each table's primary key.
 import net from "node:net";
 import mysql from "mysql2/promise";
-import type { SyncConfig } from "../config.ts";
+import type { SyncConfig } from "./config.ts";
 import type { SourceRow } from "./mapping.ts";
 import { isTransientMysqlError } from "./mysql_errors.ts";
 import type { SyncRetries } from "./retries.ts";

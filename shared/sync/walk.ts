@@ -3,7 +3,7 @@
 // next page is read from MySQL while the current one is written, and two
 // batches are written at once; the cursor only ever moves past pages whose
 // writes have finished, in order.
-import type { SyncConfig } from "../config.ts";
+import type { SyncConfig } from "./config.ts";
 import type { Sql } from "../db.ts";
 import { saveCursor } from "./cursor.ts";
 import { cleanText } from "./mapping.ts";

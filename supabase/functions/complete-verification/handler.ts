@@ -2,13 +2,14 @@
 // Hub, previews a verification request (GET) and links its Discord account
 // to their member record (POST).
 import { auth0FromConfig } from "../../../shared/auth.ts";
-import { completeVerificationConfig, type EnvSource } from "../../../shared/config.ts";
+import type { EnvSource } from "../../../shared/config.ts";
 import { dbCall, getSql, isUniqueViolation } from "../../../shared/db.ts";
 import { schemasFor } from "../../../shared/environment.ts";
 import { HttpError } from "../../../shared/errors.ts";
 import { body, defineFunction, json, query } from "../../../shared/http.ts";
-import { completeVerificationBody, previewQuery } from "../../../shared/requests.ts";
 import { previewRequest } from "./preview.ts";
+import { configSchema } from "./config.ts";
+import { completeVerificationBody, previewQuery } from "./input.ts";
 
 interface Outcome {
   outcome:
@@ -49,7 +50,7 @@ export const notFound = () => new HttpError(404, "not_found", "No such verificat
 export function completeVerificationHandler(vars: EnvSource = Deno.env.toObject()) {
   return defineFunction({
     name: "complete-verification",
-    config: completeVerificationConfig,
+    config: configSchema,
     auth: auth0FromConfig,
     cors: (config) => config.HUB_ORIGINS ?? "*",
     routes: {
