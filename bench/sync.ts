@@ -107,7 +107,6 @@ for (const members of SIZES) {
   const size = scaled(members);
   progress(`loading ${members} members into mynatca_bench`);
   const conn = await recreateSourceDatabase("mynatca_bench");
-  await conn.query("set session sql_mode = ''");
   await loadDemoData(conn, size);
   await conn.end();
   const noop = async () => {};

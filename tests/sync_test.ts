@@ -17,7 +17,6 @@ import { SYNC_TABLES } from "../shared/sync/tables.ts";
 
 const SOURCE_DB = "mynatca_sync_test";
 const my = await recreateSourceDatabase(SOURCE_DB);
-await my.query("set session sql_mode = ''");
 const env = { ...baseEnv(), MYSQL_DB: SOURCE_DB, SYNC_BATCH_SIZE: "7" };
 const server = serveFunctions(env);
 const SYNC = server.fn("sync");

@@ -106,8 +106,16 @@ async function lockedRun(
     const opening = err instanceof OpeningFailed;
     const failure = describeRunFailure(opening ? err.cause : err, opening);
     log("error", "sync_failed", { sync_id: syncId, code: failure.code });
-    await runLog.failed(elapsed(), failure.reason, failure.code).catch(() => {});
-    if (!dryRun) await countFailure(sql, shared, syncId, config, runLog).catch(() => {});
+    // The answer says what failed whatever happens here; a record that could
+    // not be written (the database is what failed) is logged instead.
+    await runLog.failed(elapsed(), failure.reason, failure.code).catch((e) =>
+      log("error", "sync_failure_not_recorded", { sync_id: syncId, code: faultCode(e) })
+    );
+    if (!dryRun) {
+      await countFailure(sql, shared, syncId, config, runLog).catch((e) =>
+        log("error", "sync_failure_not_counted", { sync_id: syncId, code: faultCode(e) })
+      );
+    }
     throw failureAnswer(failure, syncId);
   } finally {
     await source?.close();

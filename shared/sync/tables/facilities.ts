@@ -15,7 +15,7 @@ const schema = z.object({
 export type FacilityRow = z.infer<typeof schema>;
 
 /** `r` carries the facility's region as RegionCode/RegionName (NULL when it points nowhere). */
-export const mapFacility = (r: SourceRow) =>
+const mapFacility = (r: SourceRow) =>
   check(schema, {
     facility_code: cleanCode(r.FacilityCode),
     facility_name: cleanText(r.FacilityName),

@@ -10,7 +10,7 @@ const schema = z.object({
 });
 export type RegionRow = z.infer<typeof schema>;
 
-export const mapRegion = (r: SourceRow) =>
+const mapRegion = (r: SourceRow) =>
   check(schema, {
     region_code: cleanCode(r.RegionCode),
     region_name: cleanText(r.RegionName),

@@ -9,7 +9,7 @@ import { configSchema } from "./config.ts";
 import { healthQuery, syncBody } from "./input.ts";
 
 /** Edge Functions get 150 s of wall time; leave room to log and answer. */
-export const EDGE_WALL_BUDGET_MS = 140_000;
+const EDGE_WALL_BUDGET_MS = 140_000;
 
 export function syncHandler(vars: EnvSource = Deno.env.toObject()) {
   return defineFunction({

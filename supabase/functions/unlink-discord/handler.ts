@@ -2,6 +2,7 @@
 // an operator removes the link of a given Discord account (the user left
 // the server, a moderator's decision).
 import { auth0FromConfig, serviceOrMember, serviceRoleOrBot } from "../../../shared/auth.ts";
+import { invalidFields } from "../../../shared/body.ts";
 import type { EnvSource } from "../../../shared/config.ts";
 import { dbCall, getSql } from "../../../shared/db.ts";
 import { schemasFor } from "../../../shared/environment.ts";
@@ -10,10 +11,7 @@ import { body, defineFunction, json } from "../../../shared/http.ts";
 import { configSchema } from "./config.ts";
 import { unlinkBody } from "./input.ts";
 
-const fieldError = (field: string, message: string) =>
-  new HttpError(400, "invalid_request", "Request failed validation", {
-    fields: { [field]: message },
-  });
+const fieldError = (field: string, message: string) => invalidFields({ [field]: message });
 
 export function unlinkDiscordHandler(vars: EnvSource = Deno.env.toObject()) {
   return defineFunction({
