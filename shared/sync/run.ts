@@ -16,7 +16,8 @@ import { openRetryingSource, type Source } from "./source.ts";
 import { inSyncOrder, SYNC_TABLES, type SyncTable, TABLE_SPECS } from "./tables.ts";
 import { validateLinks } from "./validate_links.ts";
 import { type RunContext, walkTable } from "./walk.ts";
-import { refreshDerivedCounts, retireVanished } from "./writer.ts";
+import { refreshDerivedCounts } from "./derived_counts.ts";
+import { retireVanished } from "./retire.ts";
 
 export interface SyncOptions {
   environment: Environment;
