@@ -35,7 +35,12 @@ test("SIGINT to npm start's process group, output to a file, stops it within 2 s
   const pgid = child.pid;
   try {
     for (let i = 0; !(await Deno.readTextFile(log)).includes("Serving"); i++) {
-      assert(i < 600, `npm start did not serve within 2 minutes:\n${await Deno.readTextFile(log)}`);
+      assert(
+        i < 600 && await groupAlive(pgid),
+        `npm start is not serving (port ${FUNCTIONS_PORT} taken?):\n${await Deno.readTextFile(
+          log,
+        )}`,
+      );
       await sleep(200);
     }
     // Requests keep coming while the signal arrives; each answered one must stand.
