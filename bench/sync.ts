@@ -19,6 +19,7 @@
 import postgres from "postgres";
 import { STACK_MY_PORT, STACK_PG_URL } from "../local/stack.ts";
 import { loadDemoData, recreateSourceDatabase, scaled } from "../local/demo_data.ts";
+import { SYNC_TABLES } from "../shared/sync/tables.ts";
 import { envNumber, fmt, round, type Spread, spread } from "./lib.ts";
 import type { Step } from "./sync_worker.ts";
 import {
@@ -27,7 +28,6 @@ import {
   type Run,
   summarize,
   summarizeEdge,
-  SYNCED,
   syncedWrites,
   type Writes,
 } from "./sync_stats.ts";
@@ -107,7 +107,6 @@ for (const members of SIZES) {
   const size = scaled(members);
   progress(`loading ${members} members into mynatca_bench`);
   const conn = await recreateSourceDatabase("mynatca_bench");
-  await conn.query("set session sql_mode = ''");
   await loadDemoData(conn, size);
   await conn.end();
   const noop = async () => {};
@@ -217,14 +216,14 @@ for (const members of SIZES) {
       }`
     ).join(", ") || "none";
   const synced = (w: Writes) =>
-    SYNCED.map((t) => {
+    SYNC_TABLES.map((t) => {
       const d = w[`dev.${t}`] ?? { ins: 0, upd: 0, del: 0 };
       return `${t} ${d.ins + d.upd + d.del}`;
     }).join(", ");
   const other = (w: Writes) =>
     describe(
       Object.fromEntries(
-        Object.entries(w).filter(([t]) => !SYNCED.map((s) => `dev.${s}`).includes(t)),
+        Object.entries(w).filter(([t]) => !SYNC_TABLES.map((s) => `dev.${s}`).includes(t)),
       ),
     );
   const lastOne = noopRuns.at(-1)!.writes, lastEdge = noopEdgeRuns.at(-1)!.writes;

@@ -2,13 +2,11 @@
 // counters, the Discord links that give validation real work, and the
 // summaries (median and spread) of repeated steps and Edge runs.
 import type postgres from "postgres";
+import { SYNC_TABLES } from "../shared/sync/tables.ts";
 import { sleep, type Spread, spread } from "./lib.ts";
 import type { Step } from "./sync_worker.ts";
 
 type Sql = postgres.Sql;
-
-/** The tables the sync itself writes. */
-export const SYNCED = ["regions", "facilities", "members", "positions"];
 
 export type Writes = Record<string, { ins: number; upd: number; del: number }>;
 
@@ -52,7 +50,7 @@ export async function measuringWrites<T>(
 }
 
 export const syncedWrites = (w: Writes) =>
-  SYNCED.reduce((n, t) => {
+  SYNC_TABLES.reduce((n, t) => {
     const d = w[`dev.${t}`];
     return n + (d ? d.ins + d.upd + d.del : 0);
   }, 0);

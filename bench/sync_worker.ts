@@ -7,13 +7,13 @@
 //   process, as a cold isolate would be.
 // idle: the modules loaded and nothing done, for the runtime's own footprint.
 import process from "node:process";
-import { loadConfig, syncConfig } from "../shared/config.ts";
+import { loadConfig } from "../shared/config.ts";
+import { syncConfig } from "../shared/sync/config.ts";
 import { closePools, getSql } from "../shared/db.ts";
 import { runSync } from "../shared/sync/run.ts";
 import type { SyncReport } from "../shared/sync/report.ts";
 import { openSource } from "../shared/sync/source.ts";
-import { TABLE_SPECS } from "../shared/sync/tables.ts";
-import { SYNC_TABLES } from "../shared/sync/tables.ts";
+import { SYNC_TABLES, TABLE_SPECS } from "../shared/sync/tables.ts";
 import { syncHandler } from "../supabase/functions/sync/handler.ts";
 
 export interface Step {
@@ -82,7 +82,7 @@ if (mode === "sync") {
     const writable = await sql.unsafe(`copy bench_ceiling_${table} from stdin`).writable();
     let after = 0;
     for (;;) {
-      const page = await source.page(table, after, config.SYNC_BATCH_SIZE);
+      const page = await source.page(TABLE_SPECS[table], after, config.SYNC_BATCH_SIZE);
       if (page.length === 0) break;
       after = Number(page[page.length - 1].id);
       rows += page.length;
@@ -107,7 +107,7 @@ if (mode === "sync") {
   let after = 0;
   const today = new Date().toISOString().slice(0, 10);
   while (rows < slice) {
-    const page = await source.page("members", after, Math.min(1000, slice - rows));
+    const page = await source.page(spec, after, Math.min(1000, slice - rows));
     if (page.length === 0) break;
     after = Number(page[page.length - 1].id);
     rows += page.length;

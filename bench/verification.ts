@@ -19,6 +19,7 @@ import {
   spawnServer,
 } from "./lib.ts";
 import { type Name, NAMES, reportVerification } from "./verification_report.ts";
+import { MEMBER_NUMBER_CLAIM } from "../shared/auth.ts";
 
 const SECONDS = envNumber("BENCH_SECONDS", 10);
 const REPEATS = Math.max(1, envNumber("BENCH_REPEATS", 3));
@@ -95,7 +96,7 @@ for (let i = 0; i < PAIRS; i += 5_000) {
 }
 const tokens = await Promise.all(
   members.map((m) =>
-    new SignJWT({ sub: `auth0|${m}`, "https://mynatca.org/member_number": m })
+    new SignJWT({ sub: `auth0|${m}`, [MEMBER_NUMBER_CLAIM]: m })
       .setProtectedHeader({ alg: "RS256", kid: "bench" })
       .setIssuer("https://bench.auth0.test/").setAudience("https://api.bench")
       .setExpirationTime("2h").sign(privateKey)

@@ -141,8 +141,12 @@ export async function loadDemoData(conn: mysql.Connection, size: DemoSize = DEFA
   );
 }
 
+/**
+ * A connection to the local legacy database. Zero dates must be storable, as
+ * in the legacy server: every connection's sql_mode is set here, once.
+ */
 export async function mysqlConnect(database: string, port = STACK_MY_PORT) {
-  return await mysql.createConnection({
+  const conn = await mysql.createConnection({
     host: "127.0.0.1",
     port,
     user: "root",
@@ -152,21 +156,34 @@ export async function mysqlConnect(database: string, port = STACK_MY_PORT) {
     charset: "utf8mb4",
     dateStrings: true,
   });
+  await conn.query("set session sql_mode = ''");
+  return conn;
 }
 
-/** (Re)creates `database` with exactly the legacy tables (local/mysql-source.sql). */
+/** (Re)creates `database` with exactly the legacy tables. */
 export async function recreateSourceDatabase(database: string, port = STACK_MY_PORT) {
   const admin = await mysqlConnect("mysql", port);
   try {
     await admin.query(`drop database if exists \`${database}\``);
-    await admin.query(`create database \`${database}\` character set utf8mb4`);
+  } finally {
+    await admin.end();
+  }
+  return await createSourceDatabase(database, port);
+}
+
+/**
+ * Creates `database` and the legacy tables (local/mysql-source.sql) where
+ * they are missing; what exists is kept. The one place the legacy schema is
+ * created.
+ */
+export async function createSourceDatabase(database: string, port = STACK_MY_PORT) {
+  const admin = await mysqlConnect("mysql", port);
+  try {
+    await admin.query(`create database if not exists \`${database}\` character set utf8mb4`);
   } finally {
     await admin.end();
   }
   const conn = await mysqlConnect(database, port);
-  const ddl = await Deno.readTextFile(new URL("./mysql-source.sql", import.meta.url));
-  // Zero dates must be storable, as in the legacy server.
-  await conn.query("set session sql_mode = ''");
-  await conn.query(ddl);
+  await conn.query(await Deno.readTextFile(new URL("./mysql-source.sql", import.meta.url)));
   return conn;
 }

@@ -5,6 +5,7 @@
 // because the local configuration names it (AUTH0_DOMAIN, AUTH0_JWKS_URL);
 // a deployed project never does, and its key set lives on loopback only.
 import { exportJWK, generateKeyPair, importJWK, type JWK, SignJWT } from "jose";
+import { MEMBER_NUMBER_CLAIM } from "../shared/auth.ts";
 
 const ROOT = new URL("..", import.meta.url).pathname;
 const DIR = `${ROOT}.stack/issuer`;
@@ -63,7 +64,7 @@ export async function mintMemberToken(opts: MemberTokenOptions): Promise<string>
   const { privateJwk } = await keys();
   const claim = opts.numeric ? Number(opts.memberNumber) : opts.memberNumber;
   const role = opts.withoutRole ? {} : { role: "authenticated" };
-  return await new SignJWT({ ...role, "https://mynatca.org/member_number": claim })
+  return await new SignJWT({ ...role, [MEMBER_NUMBER_CLAIM]: claim })
     .setProtectedHeader({ alg: "RS256", kid: KID, typ: "JWT" })
     .setSubject(opts.sub ?? `auth0|local-${opts.memberNumber}`)
     .setIssuer(`https://${opts.domain ?? LOCAL_ISSUER_DOMAIN}/`)

@@ -52,6 +52,15 @@ export async function runNetWorker(sql: Sql, signal: AbortSignal, intervalMs = 5
     } catch (err) {
       log("warn", "net_worker_error", { kind: (err as Error).name });
     }
-    await new Promise((resolve) => setTimeout(resolve, intervalMs));
+    // An abort ends the wait, so a stop does not wait out the interval.
+    await new Promise<void>((resolve) => {
+      const done = () => {
+        clearTimeout(timer);
+        signal.removeEventListener("abort", done);
+        resolve();
+      };
+      const timer = setTimeout(done, intervalMs);
+      signal.addEventListener("abort", done, { once: true });
+    });
   }
 }

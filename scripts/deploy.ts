@@ -23,16 +23,7 @@
 // through the environment (SUPABASE_ACCESS_TOKEN, SUPABASE_DB_PASSWORD), never
 // on its command line.
 import { parseArgs } from "node:util";
-import {
-  completeVerificationConfig,
-  ConfigError,
-  createVerificationConfig,
-  type EnvSource,
-  loadConfig,
-  serviceConfig,
-  syncConfig,
-  unlinkConfig,
-} from "../shared/config.ts";
+import { ConfigError, type EnvSource, loadConfig } from "../shared/config.ts";
 
 const ROOT = new URL("..", import.meta.url).pathname.replace(/\/$/, "");
 export const DEFAULT_ENV_FILE = "supabase/functions/.env.production";
@@ -68,15 +59,6 @@ export function vaultSecrets(ref: string, secrets: EnvSource): [string, string][
 const PLATFORM_PROVIDED: EnvSource = {
   SUPABASE_DB_URL: "postgresql://postgres@db.invalid:5432/postgres",
   SUPABASE_SERVICE_ROLE_KEY: "set-by-supabase",
-};
-
-/** Each function's configuration schema: the secrets must pass every one. */
-const FUNCTION_CONFIGS = {
-  "create-verification": createVerificationConfig,
-  "complete-verification": completeVerificationConfig,
-  "unlink-discord": unlinkConfig,
-  sync: syncConfig,
-  cleanup: serviceConfig,
 };
 
 export class PreflightError extends Error {}
@@ -157,7 +139,10 @@ export async function preflight(opts: Options, env: EnvSource): Promise<Record<s
   }
   const missing = REQUIRED_SECRETS.filter((name) => !secrets[name]?.trim());
   if (missing.length) fail(`${opts.envFile} lacks ${missing.join(", ")}`);
-  for (const [fn, schema] of Object.entries(FUNCTION_CONFIGS)) {
+  // Each function's own configuration schema (its folder's config.ts): the
+  // secrets must pass every one.
+  for (const fn of await functionNames()) {
+    const { configSchema: schema } = await import(`../supabase/functions/${fn}/config.ts`);
     try {
       loadConfig(schema, { ...secrets, ...PLATFORM_PROVIDED });
     } catch (err) {

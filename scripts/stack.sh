@@ -203,10 +203,10 @@ my_up() {
   my_running || { say "MariaDB did not start; see .stack/log/mariadb.log"; exit 1; }
 }
 
+# The legacy schema, created where missing by the one piece of code that makes
+# it (local/demo_data.ts, through the seed script).
 my_schema() {
-  mariadb --protocol=tcp -h127.0.0.1 -P"$MY_PORT" -uroot \
-    -e "CREATE DATABASE IF NOT EXISTS $MY_DB CHARACTER SET utf8mb4" &&
-    mariadb --protocol=tcp -h127.0.0.1 -P"$MY_PORT" -uroot "$MY_DB" <"$ROOT/local/mysql-source.sql"
+  $DENO run -A "$ROOT/scripts/seed.ts" --schema-only --database "$MY_DB" >/dev/null
 }
 
 # The Supabase platform layer (roles, auth.*, extensions, net, vault...) that a
@@ -309,7 +309,7 @@ MYSQL_USER=root
 MYSQL_PASS=
 MYSQL_DB=$MY_DB
 MYSQL_SSL=disable
-MYSQL_SSL_CA_FILE=$TLS/ca.pem
+# The CA that signed the local MariaDB's TLS certificate (MYSQL_SSL_CA takes its PEM text): $TLS/ca.pem
 VARS
 }
 

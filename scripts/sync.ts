@@ -3,7 +3,8 @@
 //   npm run sync -- --environment development [--dry-run] [--tables members,positions]
 //                   [--allow-mass-deactivation]
 import { parseArgs } from "node:util";
-import { loadConfig, syncConfig } from "../shared/config.ts";
+import { loadConfig } from "../shared/config.ts";
+import { syncConfig } from "../shared/sync/config.ts";
 import { closePools, getSql } from "../shared/db.ts";
 import { localEnv } from "../local/stack.ts";
 import { setLogLevel } from "../shared/log.ts";

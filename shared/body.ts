@@ -72,5 +72,9 @@ export function parseInput<S extends z.ZodType>(schema: S, data: unknown): z.inf
       fields[key] ??= issue.message;
     }
   }
-  throw new HttpError(400, "invalid_request", "Request failed validation", { fields });
+  throw invalidFields(fields);
 }
+
+/** The 400 of an input that failed validation, each bad field with why. */
+export const invalidFields = (fields: Record<string, string>) =>
+  new HttpError(400, "invalid_request", "Request failed validation", { fields });

@@ -1,5 +1,6 @@
-// Configuration: every variable the functions read, validated once per
-// isolate with zod. Names and defaults are documented in docs/operations.md.
+// Configuration: what several functions read, and how a function's own
+// schema (supabase/functions/<name>/config.ts) is validated once per isolate
+// with zod. Names and defaults are documented in docs/operations.md.
 import { z } from "zod";
 import { LOG_LEVELS } from "./log.ts";
 
@@ -13,12 +14,10 @@ export class ConfigError extends Error {
   }
 }
 
-const required = z.string().trim().min(1);
-const ms = (fallback: number) => z.coerce.number().int().positive().default(fallback);
-const ratio = (fallback: number) => z.coerce.number().min(0).max(1).default(fallback);
+export const required = z.string().trim().min(1);
 
 /** What every function reads: its database and how much it logs. */
-const base = z.object({
+export const baseConfig = z.object({
   SUPABASE_DB_URL: required,
   /** Postgres connections per function isolate. */
   DB_POOL_SIZE: z.coerce.number().int().min(1).max(100).default(10),
@@ -26,7 +25,7 @@ const base = z.object({
   LOG_LEVEL: z.enum(LOG_LEVELS).default("info"),
 });
 
-export const serviceConfig = base.extend({
+export const serviceConfig = baseConfig.extend({
   SUPABASE_SERVICE_ROLE_KEY: required,
 });
 
@@ -42,21 +41,21 @@ const keyList = z.string()
   .default([]);
 
 /** The Discord bot's keys, one list per environment (unset: only the service role key). */
-const botConfig = {
+export const botConfig = {
   DISCORD_BOT_API_KEY: keyList,
   DISCORD_BOT_API_KEY_DEVELOPMENT: keyList,
 };
 
 /**
- * The functions pg_cron calls: operators with the service role key, and the
- * jobs with the scheduler's key (unset: the jobs' calls are refused).
+ * The functions pg_cron calls (sync, cleanup): operators with the service role
+ * key, and the jobs with the scheduler's key (unset: the jobs' calls are refused).
  */
 export const scheduledConfig = serviceConfig.extend({ SCHEDULER_API_KEY: keyList });
 
 const loopback = new Set(["127.0.0.1", "localhost", "[::1]"]);
 
 /** Member tokens: Auth0's issuer, audience and key set (https, but for a local key set). */
-const auth0Config = {
+export const auth0Config = {
   AUTH0_DOMAIN: required.regex(/^[A-Za-z0-9.-]+(:\d+)?$/, "a host name, without scheme"),
   AUTH0_AUDIENCE: required,
   AUTH0_JWKS_URL: z.url().refine(
@@ -66,47 +65,14 @@ const auth0Config = {
 };
 
 /** Origins the Member Hub is served from, for CORS; unset allows any (local use). */
-const hubConfig = {
+export const hubConfig = {
   HUB_ORIGINS: z.string()
     .transform((list) => list.split(",").map((o) => o.trim()).filter((o) => o !== ""))
     .pipe(z.array(z.url()))
     .optional(),
 };
 
-export const createVerificationConfig = serviceConfig.extend({
-  ...botConfig,
-  VERIFICATION_URL_BASE: z.url(),
-  VERIFICATION_TTL_MINUTES: z.coerce.number().int().min(1).max(24 * 60).default(30),
-});
-
-export const completeVerificationConfig = base.extend({ ...auth0Config, ...hubConfig });
-
-export const unlinkConfig = serviceConfig.extend({ ...botConfig, ...auth0Config, ...hubConfig });
-
-export const syncConfig = scheduledConfig.extend({
-  MYSQL_HOST: required,
-  MYSQL_PORT: z.coerce.number().int().min(1).max(65535).default(3306),
-  MYSQL_USER: required,
-  MYSQL_PASS: z.string().default(""),
-  MYSQL_DB: required,
-  MYSQL_SSL: z.enum(["require", "verify-full", "disable"]).default("require"),
-  /** PEM text of the CA that signed the server's certificate (unset: the system store). */
-  MYSQL_SSL_CA: z.string().trim().startsWith("-----BEGIN CERTIFICATE-----").optional(),
-  SYNC_BATCH_SIZE: z.coerce.number().int().min(1).max(50_000).default(1000),
-  SYNC_RETRY_COUNT: z.coerce.number().int().min(0).max(10).default(3),
-  SYNC_RETRY_DELAY: ms(1000),
-  SYNC_TIMEOUT: ms(300_000),
-  MAX_SYNC_AGE: ms(86_400_000),
-  MIN_SUCCESS_RATE: ratio(0.95),
-  SYNC_MAX_DEACTIVATE_RATIO: ratio(0.10),
-  SYNC_MAX_DEACTIVATE: z.coerce.number().int().min(0).default(200),
-  SYNC_MAX_RESUME_FAILURES: z.coerce.number().int().min(1).default(5),
-  /** Source rows one invocation walks before it saves its cursor (CPU budget). */
-  SYNC_ROWS_PER_INVOCATION: z.coerce.number().int().min(1).default(60_000),
-});
-
-export type DatabaseConfig = Pick<z.infer<typeof base>, "SUPABASE_DB_URL" | "DB_POOL_SIZE">;
-export type SyncConfig = z.infer<typeof syncConfig>;
+export type DatabaseConfig = Pick<z.infer<typeof baseConfig>, "SUPABASE_DB_URL" | "DB_POOL_SIZE">;
 
 /** Parse `env` with `schema`; empty strings count as unset. */
 export function loadConfig<S extends z.ZodType>(schema: S, env: EnvSource): z.infer<S> {

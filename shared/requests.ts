@@ -1,10 +1,10 @@
-// What each function accepts, as zod schemas. Unknown fields are rejected.
+// The pieces the functions' input schemas (supabase/functions/<name>/input.ts)
+// are built from. Unknown fields are rejected.
 import { z } from "zod";
 import { environmentSchema } from "./environment.ts";
-import { SYNC_TABLES } from "./sync/tables.ts";
 
 /** Every body may carry the environment; absent means production. */
-const withEnvironment = <T extends z.ZodRawShape>(shape: T) =>
+export const withEnvironment = <T extends z.ZodRawShape>(shape: T) =>
   z.strictObject({ ...shape, environment: environmentSchema });
 
 /** The largest Discord snowflake: an unsigned 64-bit integer. */
@@ -22,7 +22,7 @@ export const discordId = z.string()
  * Bidi overrides would disguise the name a member is asked to confirm, and
  * Postgres cannot store NUL at all.
  */
-const readableText = (max: number) =>
+export const readableText = (max: number) =>
   z.string().trim()
     .min(1, "must not be empty")
     .max(max, `at most ${max} characters`)
@@ -30,36 +30,6 @@ const readableText = (max: number) =>
       (text) => !/[\p{Cc}\p{Cf}]/u.test(text),
       "must not contain control or format characters",
     );
-
-export const createVerificationBody = withEnvironment({
-  discord_id: discordId,
-  discord_username: readableText(32),
-});
-
-export const completeVerificationBody = withEnvironment({
-  verification_id: z.uuid("must be a UUID"),
-  /** The member confirms that this account replaces the one linked now. */
-  replace_existing_link: z.boolean().default(false),
-});
-
-export const previewQuery = withEnvironment({
-  verification_id: z.uuid("must be a UUID"),
-});
-
-/**
- * A member unlinks their own account (no fields); the bot or an operator
- * names the Discord account, with an optional reason. The handler checks
- * which fields fit the caller.
- */
-export const unlinkBody = withEnvironment({
-  discord_id: discordId.optional(),
-  reason: readableText(200).optional(),
-});
-
-export const syncBody = withEnvironment({
-  tables: z.array(z.enum(SYNC_TABLES)).min(1).max(4).optional(),
-  dry_run: z.boolean().default(false),
-});
 
 /** cleanup's body and GET /sync's query string: just the environment. */
 export const environmentOnly = withEnvironment({});

@@ -6,6 +6,7 @@ import { exportJWK, generateKeyPair, type JWTPayload, SignJWT } from "jose";
 import { functionsRouter } from "../local/router.ts";
 import type { EnvSource } from "../shared/config.ts";
 import { FUNCTIONS_PORT, STACK_MY_PORT, STACK_PG_URL } from "../local/stack.ts";
+import { MEMBER_NUMBER_CLAIM } from "../shared/auth.ts";
 
 export const DB_URL = STACK_PG_URL;
 export const SERVICE_KEY = "test-service-role-key";
@@ -94,7 +95,7 @@ export async function fakeAuth0() {
     sign(
       memberNumber === undefined ? { sub } : {
         sub,
-        "https://mynatca.org/member_number": memberNumber,
+        [MEMBER_NUMBER_CLAIM]: memberNumber,
       },
     );
   return {

@@ -1,6 +1,8 @@
 // Unit tests of the sync's mapping rules (no database needed).
 import { assertEquals } from "./assert.ts";
-import { cleanCode, cleanDate, cleanText, mapMember, mapPosition } from "../shared/sync/mapping.ts";
+import { cleanCode, cleanDate, cleanText } from "../shared/sync/mapping.ts";
+import { mapMember } from "../shared/sync/tables/members.ts";
+import { mapPosition } from "../shared/sync/tables/positions.ts";
 
 Deno.test("cleanText trims and collapses every kind of white space", () => {
   const cases: [unknown, string | null][] = [

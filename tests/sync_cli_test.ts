@@ -5,6 +5,7 @@ import { assert, assertEquals } from "./assert.ts";
 import { afterAll, db, DB_URL, SERVICE_KEY, test } from "./helpers.ts";
 import { mysqlConnect, recreateSourceDatabase } from "../local/demo_data.ts";
 import { FUNCTIONS_PORT, STACK_MY_PORT, STACK_PG_PORT } from "../local/stack.ts";
+import { SYNC_TABLES } from "../shared/sync/tables.ts";
 
 const ROOT = new URL("..", import.meta.url).pathname;
 const SOURCE_DB = "mynatca_cli_test";
@@ -87,7 +88,7 @@ test("npm run sync: a dry run, then a real run, of a small source", async () => 
   );
   assertEquals(inserted, { regions: 1, facilities: 1, members: 5, positions: 1 });
   // A progress line per table on stderr, the report alone on stdout.
-  for (const t of ["regions", "facilities", "members", "positions"]) {
+  for (const t of SYNC_TABLES) {
     assert(new RegExp(`${t}: \\d+ rows`).test(real.stderr), `${t} progress in ${real.stderr}`);
   }
   const members = await db`select member_number, facility_code, region_name from dev.members

@@ -16,7 +16,6 @@ import { mysqlConnect, recreateSourceDatabase } from "../local/demo_data.ts";
 
 const SOURCE_DB = "mynatca_integrity_test";
 const my = await recreateSourceDatabase(SOURCE_DB);
-await my.query("set session sql_mode = ''");
 const env = { ...baseEnv(), MYSQL_DB: SOURCE_DB };
 const server = serveFunctions(env);
 

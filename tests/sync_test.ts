@@ -13,10 +13,10 @@ import {
 } from "./helpers.ts";
 import { mysqlConnect, recreateSourceDatabase } from "../local/demo_data.ts";
 import { STACK_MY_PORT } from "../local/stack.ts";
+import { SYNC_TABLES } from "../shared/sync/tables.ts";
 
 const SOURCE_DB = "mynatca_sync_test";
 const my = await recreateSourceDatabase(SOURCE_DB);
-await my.query("set session sql_mode = ''");
 const env = { ...baseEnv(), MYSQL_DB: SOURCE_DB, SYNC_BATCH_SIZE: "7" };
 const server = serveFunctions(env);
 const SYNC = server.fn("sync");
@@ -238,7 +238,7 @@ test("a second run with an unchanged source writes nothing; platform columns sur
   const before = await db`select member_number, updated_at, last_sync from dev.members order by 1`;
   const res = await sync();
   assertEquals(res.body.status, "completed");
-  for (const t of ["regions", "facilities", "members", "positions"]) {
+  for (const t of SYNC_TABLES) {
     assertEquals([res.body.tables[t].inserted, res.body.tables[t].updated], [0, 0], t);
   }
   assertEquals(res.body.tables.members.unchanged, 37);
@@ -355,7 +355,7 @@ test("vanished regions, facilities and positions are retired (active = false), n
     ]);
     // Retired rows are not retired again.
     const again = await sync({}, lenient.fn("sync"));
-    for (const t of ["regions", "facilities", "members", "positions"]) {
+    for (const t of SYNC_TABLES) {
       assertEquals(again.body.tables[t].deactivated, 0, t);
     }
   } finally {

@@ -4,7 +4,7 @@
 import { isTransientDbError } from "../db.ts";
 import { HttpError } from "../errors.ts";
 import { SyncLockLost } from "./lock.ts";
-import { describeSourceFailure, isTransientMysqlError } from "./source.ts";
+import { describeSourceFailure, isTransientMysqlError } from "./mysql_errors.ts";
 
 export interface RunFailure {
   reason: string;

@@ -3,12 +3,12 @@
 // It differs from dbCall's on purpose: a request handler retries a few
 // quick times and answers 503, a sync run can afford to wait longer for
 // Postgres or MySQL to come back.
-import type { SyncConfig } from "../config.ts";
+import type { SyncConfig } from "./config.ts";
 import { isTransientDbError } from "../db.ts";
 import { replacePoolsAfter } from "../db_pool.ts";
 import { log } from "../log.ts";
 import { withRetry } from "../retry.ts";
-import { isTransientMysqlError } from "./source.ts";
+import { isTransientMysqlError } from "./mysql_errors.ts";
 
 export interface SyncRetries {
   /** A Postgres step of the run. */

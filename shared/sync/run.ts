@@ -1,7 +1,7 @@
 // One sync run (docs/sync.md): take the environment's lock, resume a saved
 // cursor or start afresh, walk each table, retire what vanished from the
 // source, refresh derived counts, validate Discord links, and log it all.
-import type { SyncConfig } from "../config.ts";
+import type { SyncConfig } from "./config.ts";
 import { isTransientDbError, type Sql } from "../db.ts";
 import { type Environment, schemasFor } from "../environment.ts";
 import { HttpError, unavailable } from "../errors.ts";
@@ -16,7 +16,8 @@ import { openRetryingSource, type Source } from "./source.ts";
 import { inSyncOrder, SYNC_TABLES, type SyncTable, TABLE_SPECS } from "./tables.ts";
 import { validateLinks } from "./validate_links.ts";
 import { type RunContext, walkTable } from "./walk.ts";
-import { refreshDerivedCounts, retireVanished } from "./writer.ts";
+import { refreshDerivedCounts } from "./derived_counts.ts";
+import { retireVanished } from "./retire.ts";
 
 export interface SyncOptions {
   environment: Environment;
@@ -106,8 +107,16 @@ async function lockedRun(
     const opening = err instanceof OpeningFailed;
     const failure = describeRunFailure(opening ? err.cause : err, opening);
     log("error", "sync_failed", { sync_id: syncId, code: failure.code });
-    await runLog.failed(elapsed(), failure.reason, failure.code).catch(() => {});
-    if (!dryRun) await countFailure(sql, shared, syncId, config, runLog).catch(() => {});
+    // The answer says what failed whatever happens here; a record that could
+    // not be written (the database is what failed) is logged instead.
+    await runLog.failed(elapsed(), failure.reason, failure.code).catch((e) =>
+      log("error", "sync_failure_not_recorded", { sync_id: syncId, code: faultCode(e) })
+    );
+    if (!dryRun) {
+      await countFailure(sql, shared, syncId, config, runLog).catch((e) =>
+        log("error", "sync_failure_not_counted", { sync_id: syncId, code: faultCode(e) })
+      );
+    }
     throw failureAnswer(failure, syncId);
   } finally {
     await source?.close();
@@ -206,7 +215,7 @@ async function finishRun(run: RunContext, environment: Environment, members?: st
 
 /** Every key the source holds now, as the mapping would write it. */
 async function sourceKeys(run: RunContext, table: SyncTable) {
-  return (await run.source.keys(table))
+  return (await run.source.keys(TABLE_SPECS[table]))
     .map(TABLE_SPECS[table].normalizeKey)
     .filter((k): k is string | number => k !== null);
 }

@@ -3,45 +3,57 @@
 // next page is read from MySQL while the current one is written, and two
 // batches are written at once; the cursor only ever moves past pages whose
 // writes have finished, in order.
-import type { SyncConfig } from "../config.ts";
 import type { Sql } from "../db.ts";
+import type { SyncConfig } from "./config.ts";
 import { saveCursor } from "./cursor.ts";
-import { cleanText } from "./mapping.ts";
+import { cleanText, type SourceRow } from "./mapping.ts";
 import { emptyCounts, type Rejection, type Replacement, type TableReport } from "./report.ts";
 import type { SyncRetries } from "./retries.ts";
 import type { Source } from "./source.ts";
+import type { TableSpec } from "./tables/table.ts";
 import { type SyncTable, TABLE_SPECS } from "./tables.ts";
 import { analyzeIfRewritten, writeBatch } from "./writer.ts";
 
 /** Batches written concurrently (each on its own pooled connection). */
 const WRITES_IN_FLIGHT = 2;
 
-/** What the walks of one invocation share. */
-export interface RunContext {
+/** What a run is: fixed once it has started. */
+export interface RunTarget {
   sql: Sql;
   /** The environment's shared schema (public, dev). */
   schema: string;
   config: SyncConfig;
-  dryRun: boolean;
   syncId: string;
   tables: SyncTable[];
-  retries: SyncRetries;
+  dryRun: boolean;
+  /** Retire past the guard's limits, once (operator CLI only). */
+  allowMassDeactivation: boolean;
+}
+
+/** How the run reads, retries, keeps its lock and says how far it is. */
+export interface RunIo {
   source: Source;
+  retries: SyncRetries;
+  /** Throws when the run no longer holds its environment's lock. */
+  checkLock: () => Promise<void>;
+  onProgress?: (table: SyncTable, rows: number, rowsPerSecond: number) => void;
+}
+
+/** What the walks of one invocation use up, or leave for the tables after them. */
+export interface RunBudget {
   /** Stop cleanly once this time (ms since epoch) has come. */
   deadline: number;
   /** Source rows this invocation may still walk. */
   budget: number;
-  /** Throws when the run no longer holds its environment's lock. */
-  checkLock: () => Promise<void>;
-  /** Retire past the guard's limits, once (operator CLI only). */
-  allowMassDeactivation: boolean;
   /**
    * Keys a dry run mapped (and did not write), per table: a later table's
    * screen counts them as synced, as the real run would.
    */
-  dryRunKeys: Map<SyncTable, Set<string>>;
-  onProgress?: (table: SyncTable, rows: number, rowsPerSecond: number) => void;
+  dryRunKeys: Map<string, Set<string>>;
 }
+
+/** What the walks of one invocation share. */
+export type RunContext = RunTarget & RunIo & RunBudget;
 
 export interface Walk {
   counts: TableReport;
@@ -55,7 +67,6 @@ export interface Walk {
 }
 
 export async function walkTable(run: RunContext, table: SyncTable, startAfter: number) {
-  const { sql, schema, config, dryRun, retries, source } = run;
   const spec = TABLE_SPECS[table];
   const walk: Walk = {
     counts: emptyCounts(),
@@ -64,35 +75,16 @@ export async function walkTable(run: RunContext, table: SyncTable, startAfter: n
     started: performance.now(),
     stopped: false,
   };
-  const { counts, rejected, replaced } = walk;
-  // Every normalized source key read: finds duplicates, and (for a walk
-  // that began at the start) tells which rows vanished from the source.
-  const present = new Set<string | number>();
-  const mappedKeys = new Set<string>();
-  if (dryRun) run.dryRunKeys.set(table, mappedKeys);
+  const keys: SeenKeys = { present: new Set() };
+  if (run.dryRun) run.dryRunKeys.set(table, keys.mapped = new Set());
+  const writes = new OrderedWrites(run, table, walk);
   const today = new Date().toISOString().slice(0, 10);
   const fetchPage = (after: number) => {
-    const page = source.page(table, after, config.SYNC_BATCH_SIZE);
+    const page = run.source.page(spec, after, run.config.SYNC_BATCH_SIZE);
     page.catch(() => {}); // awaited below; never an unhandled rejection
     return page;
   };
   const outOfTime = () => Date.now() >= run.deadline || run.budget <= 0;
-  const save = (afterId: number) =>
-    dryRun ? Promise.resolve() : retries.postgres(() =>
-      saveCursor(sql, schema, {
-        sync_id: run.syncId,
-        tables: run.tables,
-        table_name: table,
-        after_id: afterId,
-      })
-    );
-
-  const writes: Promise<number>[] = [];
-  const settleOldest = async () => {
-    await save(await writes.shift()!);
-    const seconds = (performance.now() - walk.started) / 1000;
-    run.onProgress?.(table, counts.processed, Math.round(counts.processed / seconds));
-  };
 
   let afterId = startAfter;
   let next = outOfTime() ? undefined : fetchPage(afterId);
@@ -104,73 +96,146 @@ export async function walkTable(run: RunContext, table: SyncTable, startAfter: n
       const page = await next;
       if (page.length === 0) break;
       afterId = Number(page[page.length - 1].id);
-      counts.processed += page.length;
+      walk.counts.processed += page.length;
       run.budget -= page.length;
       next = outOfTime() ? undefined : fetchPage(afterId);
-
-      let rows: Record<string, unknown>[] = [];
-      for (const raw of page) {
-        // Operators look records up by member number: name it wherever the record has one.
-        const member = cleanText(raw.MemberNumber) ?? undefined;
-        const key = spec.normalizeKey(raw[spec.sourceKey]);
-        if (key !== null && present.has(key)) {
-          rejected.push({
-            key: String(raw.id),
-            member_number: member,
-            reason: `duplicate key ${key} in the source`,
-          });
-          continue;
-        }
-        if (key !== null) present.add(key);
-        const mapped = spec.map(raw, today);
-        if (!mapped.ok) {
-          rejected.push({ key: String(raw.id), member_number: member, reason: mapped.reason });
-          continue;
-        }
-        rows.push(mapped.row);
-        if (dryRun) mappedKeys.add(String(mapped.row[spec.key]));
-        if (mapped.notice) {
-          replaced.push({ key: String(raw.id), member_number: member, ...mapped.notice });
-        }
-      }
-      if (spec.screen) {
-        const { references, check } = spec.screen;
-        const pending = run.dryRunKeys.get(references) ?? new Set<string>();
-        const screened = await retries.postgres(() => check(sql, schema, rows, pending));
-        rejected.push(...screened.rejected);
-        rows = screened.rows;
-      }
-      const batch = rows;
-      const pageEnd = afterId;
-      const write = retries.postgres(() => writeBatch(sql, schema, spec, batch, dryRun)).then(
-        (written) => {
-          rejected.push(...written.rejected);
-          counts.inserted += written.inserted;
-          counts.updated += written.updated;
-          counts.unchanged += batch.length - written.inserted - written.updated -
-            written.rejected.length;
-          return pageEnd;
-        },
-      );
-      write.catch(() => {}); // awaited in order below
-      writes.push(write);
-      if (writes.length >= WRITES_IN_FLIGHT) await settleOldest();
+      const mapped = mapPage(spec, page, today, keys, walk);
+      await writes.add(await screen(run, spec, mapped, walk.rejected), afterId);
     }
-    while (writes.length) await settleOldest();
+    await writes.drain();
   } catch (err) {
     // Nothing of this walk may still be writing once the run answers.
-    await Promise.allSettled([...writes, next]);
+    await Promise.allSettled([...writes.inFlight(), next]);
     throw err;
   }
   if (next === undefined && outOfTime()) {
     walk.stopped = true;
-    await save(afterId);
+    await writes.saveCursor(afterId);
   }
-  counts.failed = rejected.length;
-  if (!dryRun) {
-    const written = counts.inserted + counts.updated;
-    await retries.postgres(() => analyzeIfRewritten(sql, schema, spec.name, written));
+  walk.counts.failed = walk.rejected.length;
+  if (!run.dryRun) {
+    const written = walk.counts.inserted + walk.counts.updated;
+    await run.retries.postgres(() => analyzeIfRewritten(run.sql, run.schema, spec.name, written));
   }
-  if (startAfter === 0) walk.present = present;
+  if (startAfter === 0) walk.present = keys.present;
   return walk;
+}
+
+interface SeenKeys {
+  /** Every normalized source key read: finds duplicates, and (for a walk that began at the start) which rows vanished. */
+  present: Set<string | number>;
+  /** A dry run's mapped keys, for the screens of later tables. */
+  mapped?: Set<string>;
+}
+
+/** Maps a page: a record whose key was read before in this walk, or that the mapping refuses, is rejected. */
+function mapPage(
+  spec: TableSpec,
+  page: SourceRow[],
+  today: string,
+  keys: SeenKeys,
+  walk: Walk,
+): Record<string, unknown>[] {
+  const rows: Record<string, unknown>[] = [];
+  for (const raw of page) {
+    // Operators look records up by member number: name it wherever the record has one.
+    const member = cleanText(raw.MemberNumber) ?? undefined;
+    const key = spec.normalizeKey(raw[spec.sourceKey]);
+    if (key !== null && keys.present.has(key)) {
+      walk.rejected.push({
+        key: String(raw.id),
+        member_number: member,
+        reason: `duplicate key ${key} in the source`,
+      });
+      continue;
+    }
+    if (key !== null) keys.present.add(key);
+    const mapped = spec.map(raw, today);
+    if (!mapped.ok) {
+      walk.rejected.push({ key: String(raw.id), member_number: member, reason: mapped.reason });
+      continue;
+    }
+    rows.push(mapped.row);
+    keys.mapped?.add(String(mapped.row[spec.key]));
+    if (mapped.notice) {
+      walk.replaced.push({ key: String(raw.id), member_number: member, ...mapped.notice });
+    }
+  }
+  return rows;
+}
+
+/** The table's rules only Postgres can check (its screen), if it has any. */
+async function screen(
+  run: RunContext,
+  spec: TableSpec,
+  rows: Record<string, unknown>[],
+  rejected: Rejection[],
+): Promise<Record<string, unknown>[]> {
+  if (!spec.screen) return rows;
+  const { references, check } = spec.screen;
+  const pending = run.dryRunKeys.get(references) ?? new Set<string>();
+  const screened = await run.retries.postgres(() => check(run.sql, run.schema, rows, pending));
+  rejected.push(...screened.rejected);
+  return screened.rows;
+}
+
+/**
+ * The walk's batch writes: at most WRITES_IN_FLIGHT at once, settled in page
+ * order, the cursor saved past each settled page.
+ */
+class OrderedWrites {
+  private readonly writes: Promise<number>[] = [];
+
+  constructor(
+    private readonly run: RunContext,
+    private readonly table: SyncTable,
+    private readonly walk: Walk,
+  ) {}
+
+  /** Starts writing `batch`, the rows of the page that ends at source id `pageEnd`. */
+  async add(batch: Record<string, unknown>[], pageEnd: number) {
+    const { run, walk: { counts, rejected } } = this;
+    const spec = TABLE_SPECS[this.table];
+    const write = run.retries.postgres(() =>
+      writeBatch(run.sql, run.schema, spec, batch, run.dryRun)
+    ).then((written) => {
+      rejected.push(...written.rejected);
+      counts.inserted += written.inserted;
+      counts.updated += written.updated;
+      counts.unchanged += batch.length - written.inserted - written.updated -
+        written.rejected.length;
+      return pageEnd;
+    });
+    write.catch(() => {}); // awaited in order below
+    this.writes.push(write);
+    if (this.writes.length >= WRITES_IN_FLIGHT) await this.settleOldest();
+  }
+
+  async drain() {
+    while (this.writes.length) await this.settleOldest();
+  }
+
+  inFlight(): Promise<number>[] {
+    return [...this.writes];
+  }
+
+  saveCursor(afterId: number): Promise<void> {
+    const { run, table } = this;
+    if (run.dryRun) return Promise.resolve();
+    return run.retries.postgres(() =>
+      saveCursor(run.sql, run.schema, {
+        sync_id: run.syncId,
+        tables: run.tables,
+        table_name: table,
+        after_id: afterId,
+      })
+    );
+  }
+
+  private async settleOldest() {
+    await this.saveCursor(await this.writes.shift()!);
+    const { counts, started } = this.walk;
+    const seconds = (performance.now() - started) / 1000;
+    this.run.onProgress?.(this.table, counts.processed, Math.round(counts.processed / seconds));
+  }
 }

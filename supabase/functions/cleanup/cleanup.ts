@@ -5,9 +5,9 @@ import { type Environment, schemasFor } from "../../../shared/environment.ts";
 
 /** Rows touched per statement, so a large backlog never holds long locks. */
 export const CLEANUP_BATCH = 5000;
-export const LOG_RETENTION = "90 days";
+const LOG_RETENTION = "90 days";
 /** Pending and expired requests are deleted this long after expiry. */
-export const REQUEST_GRACE = "1 day";
+const REQUEST_GRACE = "1 day";
 
 export async function runCleanup(sql: Sql, environment: Environment) {
   const { shared, discord } = schemasFor(environment);

@@ -1,19 +1,20 @@
 // POST /cleanup: nightly housekeeping of one environment. Safe to repeat.
 import { serviceRoleOrScheduler } from "../../../shared/auth.ts";
-import { type EnvSource, scheduledConfig } from "../../../shared/config.ts";
+import type { EnvSource } from "../../../shared/config.ts";
 import { getSql } from "../../../shared/db.ts";
 import { body, defineFunction, json } from "../../../shared/http.ts";
-import { environmentOnly } from "../../../shared/requests.ts";
 import { runCleanup } from "./cleanup.ts";
+import { configSchema } from "./config.ts";
+import { cleanupBody } from "./input.ts";
 
 export function cleanupHandler(vars: EnvSource = Deno.env.toObject()) {
   return defineFunction({
     name: "cleanup",
-    config: scheduledConfig,
+    config: configSchema,
     auth: serviceRoleOrScheduler,
     routes: {
       POST: {
-        input: body(environmentOnly),
+        input: body(cleanupBody),
         async handle({ config, environment }) {
           const counts = await runCleanup(getSql(config, "cleanup"), environment);
           return json(200, { environment, ...counts });

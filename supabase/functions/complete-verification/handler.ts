@@ -1,14 +1,14 @@
 // complete-verification: a member, signed in through Auth0 on the Member
 // Hub, previews a verification request (GET) and links its Discord account
 // to their member record (POST).
-import { auth0FromConfig } from "../../../shared/auth.ts";
-import { completeVerificationConfig, type EnvSource } from "../../../shared/config.ts";
-import { dbCall, getSql, isUniqueViolation } from "../../../shared/db.ts";
-import { schemasFor } from "../../../shared/environment.ts";
+import { auth0FromConfig, type Member } from "../../../shared/auth.ts";
+import type { EnvSource } from "../../../shared/config.ts";
+import { dbCall, getSql, isUniqueViolation, type Sql } from "../../../shared/db.ts";
+import { type Environment, schemasFor } from "../../../shared/environment.ts";
 import { HttpError } from "../../../shared/errors.ts";
 import { body, defineFunction, json, query } from "../../../shared/http.ts";
-import { completeVerificationBody, previewQuery } from "../../../shared/requests.ts";
-import { previewRequest } from "./preview.ts";
+import { configSchema } from "./config.ts";
+import { completeVerificationBody, previewQuery } from "./input.ts";
 
 interface Outcome {
   outcome:
@@ -44,12 +44,12 @@ const REFUSALS: Record<Exclude<Outcome["outcome"], "completed">, (o: Outcome) =>
     ),
 };
 
-export const notFound = () => new HttpError(404, "not_found", "No such verification request");
+const notFound = () => new HttpError(404, "not_found", "No such verification request");
 
 export function completeVerificationHandler(vars: EnvSource = Deno.env.toObject()) {
   return defineFunction({
     name: "complete-verification",
-    config: completeVerificationConfig,
+    config: configSchema,
     auth: auth0FromConfig,
     cors: (config) => config.HUB_ORIGINS ?? "*",
     routes: {
@@ -101,4 +101,48 @@ export function completeVerificationHandler(vars: EnvSource = Deno.env.toObject(
       },
     },
   }, vars);
+}
+
+interface Preview {
+  verification_id: string;
+  status: string;
+  discord_id: string;
+  discord_username: string;
+  expires_at: string;
+  current_link: { discord_id: string; discord_username: string | null } | null;
+}
+
+/**
+ * What the Member Hub shows before the member confirms: who asked for the
+ * link, and what the member's link is now. Reads only.
+ */
+async function previewRequest(
+  sql: Sql,
+  environment: Environment,
+  verificationId: string,
+  member: Member,
+): Promise<Preview | undefined> {
+  const { shared, discord } = schemasFor(environment);
+  // A pending request past its expiry is shown as expired (nothing is
+  // written here; cleanup or a completion attempt marks it).
+  const [row] = await sql`
+    select v.verification_id, v.discord_id, v.discord_username, v.expires_at,
+           case when v.status = 'pending' and v.expires_at <= now() then 'expired'
+                else v.status end as status,
+           m.discord_id as current_discord_id, m.discord_username as current_discord_username
+    from ${sql(discord)}.verification_requests v
+    left join ${sql(shared)}.members m
+      on m.member_number = ${member.memberNumber ?? null} and m.discord_id is not null
+    where v.verification_id = ${verificationId}`;
+  if (!row) return undefined;
+  return {
+    verification_id: row.verification_id,
+    status: row.status,
+    discord_id: row.discord_id,
+    discord_username: row.discord_username,
+    expires_at: (row.expires_at as Date).toISOString(),
+    current_link: row.current_discord_id
+      ? { discord_id: row.current_discord_id, discord_username: row.current_discord_username }
+      : null,
+  };
 }

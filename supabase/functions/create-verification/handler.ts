@@ -1,11 +1,12 @@
 // POST /create-verification: the Discord bot asks for a link for one account.
 import { serviceRoleOrBot } from "../../../shared/auth.ts";
-import { createVerificationConfig, type EnvSource } from "../../../shared/config.ts";
+import type { EnvSource } from "../../../shared/config.ts";
 import { dbCall, getSql } from "../../../shared/db.ts";
 import { schemasFor } from "../../../shared/environment.ts";
 import { HttpError } from "../../../shared/errors.ts";
 import { body, defineFunction, json } from "../../../shared/http.ts";
-import { createVerificationBody } from "../../../shared/requests.ts";
+import { configSchema } from "./config.ts";
+import { createVerificationBody } from "./input.ts";
 
 interface Row {
   linked: boolean;
@@ -17,7 +18,7 @@ interface Row {
 export function createVerificationHandler(vars: EnvSource = Deno.env.toObject()) {
   return defineFunction({
     name: "create-verification",
-    config: createVerificationConfig,
+    config: configSchema,
     auth: serviceRoleOrBot,
     routes: {
       POST: {

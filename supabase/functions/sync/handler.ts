@@ -1,23 +1,24 @@
 // POST /sync runs the legacy MySQL import; GET /sync reports its health.
 import { serviceRoleOrScheduler } from "../../../shared/auth.ts";
-import { type EnvSource, syncConfig } from "../../../shared/config.ts";
+import type { EnvSource } from "../../../shared/config.ts";
 import { dbCall, getSql } from "../../../shared/db.ts";
 import { body, defineFunction, json, query } from "../../../shared/http.ts";
-import { environmentOnly, syncBody } from "../../../shared/requests.ts";
 import { syncHealth } from "../../../shared/sync/health.ts";
 import { runSync } from "../../../shared/sync/run.ts";
+import { configSchema } from "./config.ts";
+import { healthQuery, syncBody } from "./input.ts";
 
 /** Edge Functions get 150 s of wall time; leave room to log and answer. */
-export const EDGE_WALL_BUDGET_MS = 140_000;
+const EDGE_WALL_BUDGET_MS = 140_000;
 
 export function syncHandler(vars: EnvSource = Deno.env.toObject()) {
   return defineFunction({
     name: "sync",
-    config: syncConfig,
+    config: configSchema,
     auth: serviceRoleOrScheduler,
     routes: {
       GET: {
-        input: query(environmentOnly),
+        input: query(healthQuery),
         async handle({ config, environment }) {
           const health = await dbCall(() =>
             syncHealth(

@@ -2,22 +2,21 @@
 // an operator removes the link of a given Discord account (the user left
 // the server, a moderator's decision).
 import { auth0FromConfig, serviceOrMember, serviceRoleOrBot } from "../../../shared/auth.ts";
-import { type EnvSource, unlinkConfig } from "../../../shared/config.ts";
+import { invalidFields } from "../../../shared/body.ts";
+import type { EnvSource } from "../../../shared/config.ts";
 import { dbCall, getSql } from "../../../shared/db.ts";
 import { schemasFor } from "../../../shared/environment.ts";
 import { HttpError } from "../../../shared/errors.ts";
 import { body, defineFunction, json } from "../../../shared/http.ts";
-import { unlinkBody } from "../../../shared/requests.ts";
+import { configSchema } from "./config.ts";
+import { unlinkBody } from "./input.ts";
 
-const fieldError = (field: string, message: string) =>
-  new HttpError(400, "invalid_request", "Request failed validation", {
-    fields: { [field]: message },
-  });
+const fieldError = (field: string, message: string) => invalidFields({ [field]: message });
 
 export function unlinkDiscordHandler(vars: EnvSource = Deno.env.toObject()) {
   return defineFunction({
     name: "unlink-discord",
-    config: unlinkConfig,
+    config: configSchema,
     auth: (config) => serviceOrMember(serviceRoleOrBot(config), auth0FromConfig(config)),
     cors: (config) => config.HUB_ORIGINS ?? "*",
     routes: {

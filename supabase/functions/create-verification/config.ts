@@ -1,0 +1,9 @@
+// create-verification's variables: the service and bot keys, and the link it hands out.
+import { z } from "zod";
+import { botConfig, serviceConfig } from "../../../shared/config.ts";
+
+export const configSchema = serviceConfig.extend({
+  ...botConfig,
+  VERIFICATION_URL_BASE: z.url(),
+  VERIFICATION_TTL_MINUTES: z.coerce.number().int().min(1).max(24 * 60).default(30),
+});
