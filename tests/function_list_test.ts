@@ -1,10 +1,12 @@
 // The functions are named in four places: their folders, the local router,
 // supabase/config.toml (a function without its section would get the
 // gateway's verify_jwt, which refuses every Auth0 token and service key) and
-// the deploy command in docs/operations.md. They must name the same set.
+// the functions `npm run deploy` finds and docs/api.md's endpoint table.
+// They must name the same set.
 import { assert, assertEquals } from "./assert.ts";
 import { test } from "./helpers.ts";
 import { FUNCTIONS } from "../local/router.ts";
+import { functionNames } from "../scripts/deploy.ts";
 
 const ROOT = new URL("..", import.meta.url).pathname;
 
@@ -24,14 +26,16 @@ test("function folders, the local router, config.toml and the deploy command nam
   const sections = [...toml.matchAll(/^\[functions\.([^\]]+)\]\n((?:[^\[\n].*\n?)*)/gm)];
   const withoutJwt = sections.filter((s) => /^verify_jwt = false$/m.test(s[2])).map((s) => s[1]);
 
-  const operations = await Deno.readTextFile(`${ROOT}docs/operations.md`);
-  const deploy = /functions deploy --use-api \\\n\s+([a-z -]+)\n/.exec(operations)?.[1];
-  assert(deploy, "docs/operations.md has a `supabase functions deploy --use-api` command");
+  // npm run deploy deploys what it finds; docs/api.md lists every endpoint.
+  const deployed = await functionNames();
+  const api = await Deno.readTextFile(`${ROOT}docs/api.md`);
+  const documented = [...api.matchAll(/^\| \[`([a-z-]+)`\]\(#/gm)].map((m) => m[1]);
 
   assertEquals(Object.keys(FUNCTIONS).sort(), folderNames, "local/router.ts");
   assertEquals(sections.map((s) => s[1]).sort(), folderNames, "[functions.*] in config.toml");
   assertEquals(withoutJwt.sort(), folderNames, "verify_jwt = false in each section");
-  assertEquals(deploy.trim().split(/\s+/).sort(), folderNames, "the deploy command");
+  assertEquals(deployed, folderNames, "npm run deploy");
+  assertEquals(documented.sort(), folderNames, "docs/api.md's endpoint table");
 });
 
 test("each function folder holds its entry point, handler, configuration and input", async () => {
