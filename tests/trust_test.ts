@@ -7,6 +7,7 @@ import {
   baseEnv,
   BOT_KEY,
   BOT_KEY_DEVELOPMENT,
+  bystander,
   call,
   db,
   denoLockArgs,
@@ -92,6 +93,33 @@ test("a rotated key list accepts the old and the new key; short keys are a misco
   }
 });
 
+test("with no bot key for an environment, only the service role key acts on it", async () => {
+  // Unset, or set to nothing, as a deployment without a development bot has it.
+  for (const unset of [undefined, ""]) {
+    const noDevBot = serveFunctions({ ...baseEnv(), DISCORD_BOT_API_KEY_DEVELOPMENT: unset });
+    try {
+      for (const name of ["create-verification", "unlink-discord"]) {
+        const url = noDevBot.fn(name);
+        const body = (environment: string) =>
+          name === "create-verification"
+            ? { discord_id: discordId(), discord_username: "x", environment }
+            : { discord_id: discordId(), environment };
+        const production = await call(url, { token: BOT_KEY, body: body("development") });
+        assertEquals(production.status, 403, `${name}: production's bot key on development`);
+        assertEquals(production.body.error.code, "wrong_environment");
+        const former = await call(url, { token: BOT_KEY_DEVELOPMENT, body: body("development") });
+        assertEquals(former.status, 401, `${name}: a development key no longer configured`);
+        const service = await call(url, { token: SERVICE_KEY, body: body("development") });
+        assertEquals(service.status, name === "create-verification" ? 201 : 404, name);
+        const own = await call(url, { token: BOT_KEY, body: body("production") });
+        assertEquals(own.status, name === "create-verification" ? 201 : 404, name);
+      }
+    } finally {
+      await noDevBot.close();
+    }
+  }
+});
+
 test("AUTH0_JWKS_URL must be https unless it is a loopback address", async () => {
   const plain = serveFunctions({ ...baseEnv(), AUTH0_JWKS_URL: "http://auth.example/jwks.json" });
   try {
@@ -163,6 +191,7 @@ for (const { environment, shared, discord } of ENVIRONMENTS) {
   });
 
   test(`unlink ${environment}: a member removes their own link, once`, async () => {
+    const other = await bystander(shared);
     const id = discordId();
     const member = await insertMember(shared, { discord_id: id });
     const token = await auth0.memberToken(member);
@@ -188,6 +217,7 @@ for (const { environment, shared, discord } of ENVIRONMENTS) {
       auth0_user_id: `auth0|${member}`,
       reason: null,
     }]);
+    await other.untouched();
     const again = await call(UNLINK, { token, body: { environment } });
     assertEquals(again.status, 404);
     assertEquals(again.body.error.code, "not_linked");
@@ -195,9 +225,24 @@ for (const { environment, shared, discord } of ENVIRONMENTS) {
     const naming = await call(UNLINK, { token, body: { environment, discord_id: discordId() } });
     assertEquals(naming.status, 400);
     assert("discord_id" in naming.body.error.details.fields);
+    // Nor does a member give a reason: that is the bot's and the operators' field.
+    const relinked = await insertMember(shared, { discord_id: discordId() });
+    const reasoned = await call(UNLINK, {
+      token: await auth0.memberToken(relinked),
+      body: { environment, reason: "tired of it" },
+    });
+    assertEquals(reasoned.status, 400);
+    assert("reason" in reasoned.body.error.details.fields);
+    assertEquals(
+      (await db`select discord_verified from ${members} where member_number = ${relinked}`)[0]
+        .discord_verified,
+      true,
+    );
+    await other.untouched();
   });
 
   test(`unlink ${environment}: the bot and operators remove a given account's link`, async () => {
+    const other = await bystander(shared);
     for (const [token, who] of [[bot, "bot"], [SERVICE_KEY, "service"]] as const) {
       const id = discordId();
       const member = await insertMember(shared, { discord_id: id });
@@ -221,6 +266,7 @@ for (const { environment, shared, discord } of ENVIRONMENTS) {
       const again = await call(UNLINK, { token, body: { environment, discord_id: id } });
       assertEquals(again.status, 404, who);
       assertEquals(again.body.error.code, "not_linked");
+      await other.untouched();
     }
     const none = await call(UNLINK, { token: bot, body: { environment } });
     assertEquals(none.status, 400);

@@ -5,6 +5,7 @@ import {
   baseEnv,
   BOT_KEY,
   botKey,
+  bystander,
   call,
   db,
   discordId,
@@ -107,6 +108,12 @@ for (const env of ENVIRONMENTS) {
     const repeat = await complete(vid, member, environment);
     assertEquals(repeat.status, 200);
     assertEquals(repeat.body, res.body);
+    // Also past the request's expiry: the same answer, the original verified_at.
+    await db`update ${requests} set expires_at = now() - interval '1 minute'
+             where verification_id = ${vid}`;
+    const late = await complete(vid, member, environment);
+    assertEquals(late.status, 200);
+    assertEquals(late.body, res.body);
     const audit = await db`select * from ${db(`${discord}.discord_link_audit`)}
                            where member_number = ${member}`;
     assertEquals(audit.length, 1);
@@ -114,6 +121,7 @@ for (const env of ENVIRONMENTS) {
   });
 
   test(`complete-verification ${environment}: relinking keeps the old id in the audit`, async () => {
+    const other = await bystander(shared);
     const oldId = discordId();
     const member = await insertMember(shared, { discord_id: oldId });
     await db`update ${members} set discord_username = 'old-name' where member_number = ${member}`;
@@ -143,6 +151,7 @@ for (const env of ENVIRONMENTS) {
     const [audit] = await db`select * from ${db(`${discord}.discord_link_audit`)}
                              where verification_id = ${created.body.verification_id}`;
     assertEquals([audit.old_discord_id, audit.new_discord_id], [oldId, newId]);
+    await other.untouched();
   });
 
   test(`complete-verification ${environment}: 403 for unknown, inactive, or no claim; request failed`, async () => {
