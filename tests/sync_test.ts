@@ -726,6 +726,7 @@ test("MariaDB gone mid-run: a JSON 503 and a sync_error row, nothing retired, th
   const statuses = async () =>
     await db`select member_number, status from dev.members order by member_number`;
   const before = await statuses();
+  const everything = await everythingButLogs();
   const relay = faultyRelay();
   const dying = serveFunctions({
     ...env,
@@ -748,7 +749,13 @@ test("MariaDB gone mid-run: a JSON 503 and a sync_error row, nothing retired, th
                              and operation = 'sync_error' and table_name is null`;
     assertEquals(row.status, "failed");
     assertEquals(row.error_details.reason, "the legacy MySQL database failed during the run");
-    assertEquals(await statuses(), before, "nothing retired or deleted");
+    // Nothing retired, deleted or validated, in any table; only the cursor
+    // the next invocation resumes from is new.
+    const { cursor, ...after } = await everythingButLogs();
+    const { cursor: none, ...expected } = everything;
+    assertEquals(after, expected, "nothing retired or deleted");
+    assertEquals(none.length, 0);
+    assertEquals(cursor.map((c) => c.sync_id), [res.body.error.details.sync_id]);
     assert(relay.state.refused >= 1, "reconnecting was refused");
     // MariaDB is back: the next runs complete with every valid source member.
     relay.state.acceptAtMost = Infinity;
