@@ -80,7 +80,7 @@ export function replacePoolsAfter(err: unknown): void {
 }
 
 /** A connection failed: new queries go to a fresh pool from now on. */
-function replacePools(): void {
+export function replacePools(): void {
   const now = Date.now();
   for (const pool of pools.values()) {
     if (now - pool.replacedAt < 1000) continue;

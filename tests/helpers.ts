@@ -2,9 +2,11 @@
 // functions served over real HTTP on a free port, and an RS256 JWKS server
 // standing in for Auth0.
 import postgres from "postgres";
+import { assertEquals } from "./assert.ts";
 import { exportJWK, generateKeyPair, type JWTPayload, SignJWT } from "jose";
 import { functionsRouter } from "../local/router.ts";
 import type { EnvSource } from "../shared/config.ts";
+import { type LogLevel, setLogLevel } from "../shared/log.ts";
 import { FUNCTIONS_PORT, STACK_MY_PORT, STACK_PG_URL } from "../local/stack.ts";
 import { MEMBER_NUMBER_CLAIM } from "../shared/auth.ts";
 
@@ -164,6 +166,66 @@ export async function insertMember(
   };
   await db`insert into ${db(`${schema}.members`)} ${db(row)}`;
   return row.member_number;
+}
+
+/**
+ * Another linked member in `schema`, and a check that its link is exactly as
+ * it was: an unlink or a relink may change the member it targets, no other.
+ */
+export async function bystander(schema: string) {
+  const members = db(`${schema}.members`);
+  const member = await insertMember(schema, { discord_id: discordId() });
+  await db`update ${members} set verified_at = now() - interval '3 days', discord_username = 'bystander'
+           where member_number = ${member}`;
+  const link = () =>
+    db`select discord_id, discord_username, discord_verified, verified_at
+       from ${members} where member_number = ${member}`;
+  const [before] = await link();
+  return {
+    async untouched() {
+      const [after] = await link();
+      assertEquals({ ...after }, { ...before }, `bystander ${member} changed`);
+    },
+  };
+}
+
+/**
+ * Waits until `count` of the functions' Postgres backends are waiting on a
+ * lock: a test that holds a lock then knows the function is blocked on it,
+ * rather than guessing with a sleep.
+ */
+export async function blockedOnLocks(count: number, seconds = 15) {
+  const deadline = Date.now() + seconds * 1000;
+  for (;;) {
+    const [{ waiting }] = await db`select count(*)::int as waiting from pg_stat_activity
+                                   where application_name like 'mynatca-%'
+                                     and wait_event_type = 'Lock'`;
+    if (waiting >= count) return;
+    if (Date.now() > deadline) {
+      throw new Error(
+        `${waiting} of ${count} function backends waiting on a lock after ${seconds} s`,
+      );
+    }
+    await new Promise((r) => setTimeout(r, 10));
+  }
+}
+
+/**
+ * Collects what the functions log (one JSON line each, on the console) until
+ * `restore()`, which also sets the log level back to this process's own.
+ */
+export function captureLog() {
+  const lines: string[] = [];
+  const { log, error } = console;
+  console.log = console.error = (...args: unknown[]) => lines.push(args.map(String).join(" "));
+  return {
+    lines,
+    restore() {
+      console.log = log;
+      console.error = error;
+      setLogLevel((Deno.env.get("LOG_LEVEL") ?? "info") as LogLevel);
+    },
+  };
 }
 
 /**

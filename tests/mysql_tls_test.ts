@@ -6,6 +6,7 @@ import mysql from "mysql2/promise";
 import { assert, assertEquals } from "./assert.ts";
 import { baseEnv, call, db, serveFunctions, SERVICE_KEY, test } from "./helpers.ts";
 import { loadDemoData, mysqlConnect, recreateSourceDatabase } from "../local/demo_data.ts";
+import { tcpRelay } from "./support/tcp_relay.ts";
 import { STACK_MY_PORT, STACK_MYSQL_CA_FILE } from "../local/stack.ts";
 
 const SOURCE_DB = "mynatca_tls_test";
@@ -126,19 +127,6 @@ async function assertCertificateRefused(run: Run, codes: string[]) {
   assertEquals((await db`select count(*)::int from dev.members`)[0].count, 0);
 }
 
-/** A plain TCP relay to MariaDB on another loopback address, one the certificate does not name. */
-function relayOn(hostname: string) {
-  const listener = Deno.listen({ hostname, port: 0 });
-  (async () => {
-    for await (const client of listener) {
-      const upstream = await Deno.connect({ hostname: "127.0.0.1", port: STACK_MY_PORT });
-      client.readable.pipeTo(upstream.writable).catch(() => {});
-      upstream.readable.pipeTo(client.writable).catch(() => {});
-    }
-  })().catch(() => {});
-  return { port: String((listener.addr as Deno.NetAddr).port), close: () => listener.close() };
-}
-
 /**
  * Whether this Deno's node:tls can skip certificate checks at all, asked of
  * mysql2 directly. The Deno in Supabase's hosted Edge Runtime (2.1 line)
@@ -206,13 +194,13 @@ test("MYSQL_SSL=verify-full without MYSQL_SSL_CA refuses a private CA", async ()
 
 test("MYSQL_SSL=verify-full refuses a certificate that does not name the host", async () => {
   // 127.0.0.2 reaches the same server, but the certificate names only 127.0.0.1 and localhost.
-  const relay = relayOn("127.0.0.2");
+  const relay = tcpRelay({ hostname: "127.0.0.2" });
   try {
     const run = await syncWith({
       MYSQL_SSL: "verify-full",
       MYSQL_SSL_CA: CA,
       MYSQL_HOST: "127.0.0.2",
-      MYSQL_PORT: relay.port,
+      MYSQL_PORT: String(relay.port),
     });
     await assertCertificateRefused(run, ["ERR_TLS_CERT_ALTNAME_INVALID"]);
   } finally {

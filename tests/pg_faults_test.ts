@@ -46,8 +46,46 @@ const sync = (body: Record<string, unknown> = {}) =>
   call(url("sync"), { token: SERVICE_KEY, body: { environment: "development", ...body } })
     .catch((err) => ({ status: 0, body: String(err), headers: new Headers() }));
 const alive = () => exited === undefined;
-const stack = (command: string) =>
-  new Deno.Command("bash", { args: ["scripts/stack.sh", command] }).output();
+/** `stack.sh pg-kill` or `pg-start`, which must succeed. */
+async function stack(command: string) {
+  const out = await new Deno.Command("bash", { args: ["scripts/stack.sh", command] }).output();
+  const text = new TextDecoder();
+  assertEquals(
+    out.code,
+    0,
+    `stack.sh ${command}: ${text.decode(out.stdout)}${text.decode(out.stderr)}`,
+  );
+}
+
+/** Until the server's run holds its environment's lock: the sync is under way. */
+async function runHoldsItsLock() {
+  for (let i = 0; i < 300; i++) {
+    const [{ held }] = await db`select count(*)::int as held
+                                from pg_locks l join pg_stat_activity a on a.pid = l.pid
+                                where l.locktype = 'advisory' and l.granted
+                                  and a.application_name like 'mynatca-%'`;
+    if (held > 0) return;
+    await new Promise((r) => setTimeout(r, 20));
+  }
+  throw new Error(`the run never took its lock:\n${output.join("").slice(-2000)}`);
+}
+
+/** When Postgres started; the test's own pooled connections may need a moment after a restart. */
+async function startedAt(): Promise<Date> {
+  for (let attempt = 1;; attempt++) {
+    try {
+      return (await db`select pg_postmaster_start_time() as started`)[0].started;
+    } catch (err) {
+      if (attempt >= 20) throw err;
+      await new Promise((r) => setTimeout(r, 250));
+    }
+  }
+}
+
+/** The run lost its lock or its database: a JSON 503, never a plain success. */
+const failedWithJson = (res: { status: number; body: unknown }) =>
+  res.status === 503 &&
+  (res.body as { error?: { code?: string } })?.error?.code === "unavailable";
 
 /** Calls `fn` until it answers 2xx, for at most `seconds`; returns how long it took. */
 async function recovers(fn: () => Promise<{ status: number }>, seconds: number) {
@@ -60,24 +98,26 @@ async function recovers(fn: () => Promise<{ status: number }>, seconds: number) 
   throw new Error(`no success within ${seconds} s`);
 }
 
-const answeredWithJson = (res: { status: number; body: unknown }) =>
-  typeof res.body === "object" && res.body !== null &&
-  (res.status === 200 || (res.status === 503 &&
-    (res.body as { error: { code: string } }).error.code === "unavailable"));
-
 test("connections killed under a running sync: the server keeps serving", async () => {
   await db`truncate dev.positions, dev.members, dev.facilities, dev.regions, dev.sync_cursor cascade`;
   const running = sync();
+  await runHoldsItsLock();
   // Kill the server's connections again and again while its writes are in
   // flight: each kill may land between a write being queued and being sent.
+  let terminated = 0;
   for (let i = 0; i < 40; i++) {
-    await db`select pg_terminate_backend(pid) from pg_stat_activity
-             where application_name like 'mynatca-%'`;
+    const [{ ended }] = await db`select count(*) filter (where pg_terminate_backend(pid))::int
+                                   as ended
+                                 from pg_stat_activity
+                                 where application_name like 'mynatca-%'`;
+    terminated += ended;
     await new Promise((r) => setTimeout(r, 40));
   }
+  assert(terminated > 0, "no backend of the server was terminated");
   const res = await running;
+  // The first kill took the run's lock connection: the run cannot complete.
   assert(
-    answeredWithJson(res),
+    failedWithJson(res),
     `answer: ${res.status} ${JSON.stringify(res.body)}\n${output.join("").slice(-2000)}`,
   );
   assert(alive(), `the server died:\n${output.join("").slice(-2000)}`);
@@ -86,14 +126,17 @@ test("connections killed under a running sync: the server keeps serving", async 
 
 test("Postgres stopped and started mid-sync: a JSON answer, recovery within 30 s, nothing lost", async () => {
   await db`truncate dev.positions, dev.members, dev.facilities, dev.regions, dev.sync_cursor cascade`;
+  const before = await startedAt();
   const running = sync();
-  await new Promise((r) => setTimeout(r, 700));
+  await runHoldsItsLock();
   await stack("pg-kill");
   await new Promise((r) => setTimeout(r, 1500));
   await stack("pg-start");
+  const after = await startedAt();
+  assert(after > before, `Postgres was not restarted (started ${before}, then ${after})`);
   const res = await running;
   assert(
-    answeredWithJson(res),
+    failedWithJson(res),
     `answer: ${res.status} ${JSON.stringify(res.body)}\n${output.join("").slice(-2000)}`,
   );
   assert(alive(), `the server died:\n${output.join("").slice(-2000)}`);
@@ -117,7 +160,13 @@ test("Postgres stopped and started mid-sync: a JSON answer, recovery within 30 s
   }
   assertEquals(last?.body.status, "completed", JSON.stringify(last?.body));
   const check = await sync({ dry_run: true });
-
+  assertEquals(check.status, 200, JSON.stringify(check.body));
+  assertEquals(Object.keys(check.body.tables).sort(), [
+    "facilities",
+    "members",
+    "positions",
+    "regions",
+  ]);
   for (const [table, counts] of Object.entries(check.body.tables)) {
     const { inserted, updated } = counts as { inserted: number; updated: number };
     assertEquals([inserted, updated], [0, 0], `${table} after recovery`);

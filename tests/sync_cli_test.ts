@@ -154,4 +154,26 @@ test("npm run sync --allow-mass-deactivation lets one run past the guard, on rec
     String(row.error_details.mass_deactivation_allowed).includes("allowed once by an operator"),
     JSON.stringify(row.error_details),
   );
+  // An empty source is never overridden: the four who stayed stay active.
+  await my.query(`delete from member`);
+  const empty = await cli(
+    "--environment",
+    "development",
+    "--tables",
+    "members",
+    "--allow-mass-deactivation",
+  );
+  assertEquals(empty.code, 1, empty.stderr); // any run that did not complete
+  assertEquals(empty.report.status, "partial");
+  assertEquals(empty.report.tables.members.deactivated, 0);
+  const active = await db`select member_number from dev.members where status = 'active'
+                          order by member_number`;
+  assertEquals(active.map((m) => m.member_number), ["M1", "M2", "M3", "M4"]);
+  const [refusal] = await db`select status, error_details from dev.sync_logs
+                             where sync_id = ${empty.report.sync_id} and table_name = 'members'`;
+  assertEquals(refusal.status, "deactivation_refused");
+  assertEquals(
+    refusal.error_details.deactivation_refused,
+    "the source returned no members; nothing was deactivated",
+  );
 });

@@ -5,7 +5,9 @@ import { assert, assertEquals, assertMatch } from "./assert.ts";
 import {
   afterAll,
   baseEnv,
+  blockedOnLocks,
   call,
+  captureLog,
   db,
   insertMember,
   serveFunctions,
@@ -13,8 +15,11 @@ import {
   test,
 } from "./helpers.ts";
 import { mysqlConnect, recreateSourceDatabase } from "../local/demo_data.ts";
+import { withSyncLock } from "../shared/sync/lock.ts";
 
 const SOURCE_DB = "mynatca_integrity_test";
+const NARROW_USER = "mynatca_narrow";
+const NARROW_PASS = "Pw-7c1e4a9f-narrow-secret";
 const my = await recreateSourceDatabase(SOURCE_DB);
 const env = { ...baseEnv(), MYSQL_DB: SOURCE_DB };
 const server = serveFunctions(env);
@@ -24,7 +29,7 @@ afterAll(async () => {
   await my.end();
   const admin = await mysqlConnect("mysql");
   await admin.query(`drop database if exists ${SOURCE_DB}`);
-  await admin.query(`drop user if exists 'mynatca_narrow'@'%'`);
+  await admin.query(`drop user if exists '${NARROW_USER}'@'%'`);
   await admin.end();
 });
 
@@ -96,6 +101,11 @@ test("the guard caps the count as well as the share", async () => {
     const refused = await sync({ tables: ["members"] }, capped.fn("sync"));
     assertEquals(refused.body.status, "partial");
     assertEquals(refused.body.tables.members.deactivated, 0);
+    // The report says 0 whenever it refuses: the rows themselves must still be active.
+    assertEquals(
+      [await statusOf("G1"), await statusOf("G2"), await statusOf("G3")],
+      ["active", "active", "active"],
+    );
     const [row] = await db`select status, error_details from dev.sync_logs
                            where sync_id = ${refused.body.sync_id} and table_name = 'members'`;
     assertEquals(row.status, "deactivation_refused");
@@ -135,16 +145,19 @@ test("rejected records name their member number", async () => {
 test("a failure that is not transient is on record with its code, and a run that keeps failing is abandoned", async () => {
   await reset(many("F", 30));
   // A MySQL user that may not read positions: a privilege error, not a fault
-  // a retry can cure.
-  await my.query(`drop user if exists 'mynatca_narrow'@'%'`);
-  await my.query(`create user 'mynatca_narrow'@'%' identified by 'narrow'`);
+  // a retry can cure. MySQL's own message for it quotes the user name.
+  await my.query(`drop user if exists '${NARROW_USER}'@'%'`);
+  await my.query(`create user '${NARROW_USER}'@'%' identified by '${NARROW_PASS}'`);
   for (const t of ["region", "facility", "member", "membertype"]) {
-    await my.query(`grant select on ${SOURCE_DB}.${t} to 'mynatca_narrow'@'%'`);
+    await my.query(`grant select on ${SOURCE_DB}.${t} to '${NARROW_USER}'@'%'`);
   }
+  // The function's log, as it would reach Supabase's log explorer.
+  const log = captureLog();
   const narrow = serveFunctions({
     ...env,
-    MYSQL_USER: "mynatca_narrow",
-    MYSQL_PASS: "narrow",
+    LOG_LEVEL: "info",
+    MYSQL_USER: NARROW_USER,
+    MYSQL_PASS: NARROW_PASS,
     SYNC_BATCH_SIZE: "10",
     SYNC_ROWS_PER_INVOCATION: "20",
     SYNC_MAX_RESUME_FAILURES: "2",
@@ -165,23 +178,59 @@ test("a failure that is not transient is on record with its code, and a run that
                             and operation = 'sync_error' order by id`;
     assertEquals(rows.map((r) => r.status), ["failed", "failed", "abandoned"]);
     assertEquals(rows[0].error_details.code, "mysql:ER_TABLEACCESS_DENIED_ERROR/1142");
-    assert(!JSON.stringify(rows).includes("narrow'"), "no credentials in the log");
     assertEquals((await db`select count(*)::int from dev.sync_cursor`)[0].count, 0);
+    // A wrong password fails at the start, where MySQL's message names the user too.
+    const wrong = serveFunctions({ ...env, LOG_LEVEL: "info", MYSQL_USER: NARROW_USER });
+    const refused = await sync({}, wrong.fn("sync"));
+    await wrong.close();
+    assertEquals(refused.status, 503);
+    assertEquals(refused.body.error.details.code, "ER_ACCESS_DENIED_ERROR");
+    // Neither the user name nor the password anywhere: the answers, every
+    // sync_logs row of these runs, the function's log.
+    const logged = await db`select error_details from dev.sync_logs
+                            where sync_id in ${
+      db([first.body.sync_id, refused.body.error.details.sync_id])
+    }`;
+    const told = [
+      JSON.stringify([first, ...failures, refused]),
+      JSON.stringify(logged),
+      ...log.lines,
+    ];
+    assert(log.lines.some((l) => l.includes('"sync_failed"')), "nothing was logged");
+    for (const secret of [NARROW_USER, NARROW_PASS]) {
+      const leak = told.find((text) => text.includes(secret));
+      const at = leak?.indexOf(secret) ?? 0;
+      assert(leak === undefined, `${secret} was told: …${leak?.slice(at - 120, at + 80)}…`);
+    }
   } finally {
+    log.restore();
     await narrow.close();
   }
 });
 
 test("runs of the two environments do not block each other", async () => {
   await reset(many("E", 5));
-  const [dev, prod] = await Promise.all([
-    sync({ tables: ["regions"] }),
-    sync({ tables: ["regions"], environment: "production" }),
-  ]);
-  assertEquals([dev.status, prod.status], [200, 200]);
+  // Each environment's lock held as a run holds it, on a reserved connection:
+  // its own runs are refused, the other environment's run.
+  for (
+    const [schema, own, other] of [
+      ["dev", "development", "production"],
+      ["public", "production", "development"],
+    ]
+  ) {
+    await withSyncLock(db, schema, async () => {
+      const refused = await sync({ tables: ["regions"], environment: own });
+      assertEquals(refused.status, 409, `${own} while its lock is held`);
+      assertEquals(refused.body.error.code, "sync_in_progress");
+      const free = await sync({ tables: ["regions"], environment: other });
+      assertEquals(free.status, 200, `${other} while ${own}'s lock is held`);
+      assertEquals(free.body.status, "completed");
+    });
+  }
 });
 
 test("cleanup never expires a request completed while it ran", async () => {
+  await db`delete from discord_dev.verification_requests where discord_id = '42222222222222222'`;
   const [req] = await db`insert into discord_dev.verification_requests
                            (discord_id, discord_username, expires_at)
                          values ('42222222222222222', 'race', now() - interval '1 minute')
@@ -197,10 +246,12 @@ test("cleanup never expires a request completed while it ran", async () => {
       token: SERVICE_KEY,
       body: { environment: "development" },
     });
-    await new Promise((r) => setTimeout(r, 300)); // cleanup now waits on the row
+    // Commit only once cleanup's update is waiting on the row.
+    await blockedOnLocks(1);
     await holder`commit`;
     assertEquals((await cleaning).status, 200);
   } finally {
+    await holder`rollback`.catch(() => {}); // when the test failed before its commit
     holder.release();
   }
   const [after] = await db`select status from discord_dev.verification_requests
@@ -210,6 +261,8 @@ test("cleanup never expires a request completed while it ran", async () => {
 
 test("the health job survives an answer that is not JSON", async () => {
   await db`update private.health_checks set processed = true`;
+  await db`delete from private.health_checks where request_id = 990001`;
+  await db`delete from net._http_response where id = 990001`;
   await db`insert into net._http_response (id, status_code, content) values
            (990001, 502, '{ not json, from a proxy')`;
   await db`insert into private.health_checks (request_id, environment) values (990001, 'development')`;
@@ -257,6 +310,72 @@ test("a member's own email edit stands until the source's email changes", async 
   // Another change elsewhere in the row keeps a standing edit.
   await db`update dev.members set email = 'again@example.org' where member_number = 'EM1'`;
   await my.query(`update member set LastName = 'Renamed' where MemberNumber = 'EM1'`);
-  await sync({ tables: ["members"] });
+  const renamed = await sync({ tables: ["members"] });
+  assertEquals(renamed.body.tables.members.updated, 1);
+  assertEquals(
+    (await db`select last_name from dev.members where member_number = 'EM1'`)[0].last_name,
+    "Renamed",
+  );
   assertEquals((await email()).email, "again@example.org");
+});
+
+test("a run that loses its lock stops, waits for its writes, records SYNC_LOCK_LOST and answers 503", async () => {
+  await reset(many("L", 30)); // MemberID 1..30: L1..L30, five to a page
+  const paged = serveFunctions({ ...env, SYNC_BATCH_SIZE: "5" });
+  // Uncommitted rows for L6 and L11: the run's writes of pages 2 and 3 wait on them.
+  const holders = [await db.reserve(), await db.reserve()];
+  try {
+    for (const [holder, member] of [[holders[0], "L6"], [holders[1], "L11"]] as const) {
+      await holder`begin`;
+      await holder`insert into dev.members (member_number, first_name, last_name, status)
+                   values (${member}, 'Held', 'Row', 'active')`;
+    }
+    const running = sync({ tables: ["members"] }, paged.fn("sync"));
+    await blockedOnLocks(2);
+    const killed = await db`select pg_terminate_backend(l.pid) as done
+                            from pg_locks l join pg_stat_activity a on a.pid = l.pid
+                            where l.locktype = 'advisory' and l.granted
+                              and a.application_name like 'mynatca-%'`;
+    assertEquals(killed.map((k) => k.done), [true], "the run's lock connection was ended");
+    const lost = Date.now();
+    // Page 2's write lands; the next page finds the lock gone. Page 3's write
+    // is still in flight, and the run must not answer before it ends.
+    await holders[0]`rollback`;
+    const early = await Promise.race([
+      running,
+      new Promise((r) => setTimeout(r, 500)).then(() => undefined),
+    ]);
+    assertEquals(early, undefined, "answered with a write still in flight");
+    await holders[1]`rollback`;
+    const res = await running;
+    assertEquals(res.status, 503, JSON.stringify(res.body));
+    assertEquals(res.body.error.code, "unavailable");
+    assertEquals(res.body.error.details.code, "SyncLockLost:SYNC_LOCK_LOST");
+    // Noticed at the next page, not when a statement on the dead connection
+    // gives up (10 s): the driver never answers on a connection ended under it.
+    const noticed = Date.now() - lost;
+    assert(noticed < 5_000, `the lost lock was noticed after ${noticed} ms`);
+    const written = await db`select member_number from dev.members order by id`;
+    assertEquals(
+      written.map((m) => m.member_number).sort(),
+      many("L", 15).map(([n]) => n).sort(),
+      "pages 1 to 3 written, nothing after",
+    );
+    const [row] = await db`select status, error_details from dev.sync_logs
+                           where sync_id = ${res.body.error.details.sync_id}
+                             and operation = 'sync_error' and table_name is null`;
+    assertEquals(row.status, "failed");
+    assertEquals(row.error_details.code, "SyncLockLost:SYNC_LOCK_LOST");
+    // The same server resumes the run from its cursor, and completes it.
+    const next = await sync({ tables: ["members"] }, paged.fn("sync"));
+    assertEquals([next.status, next.body.status, next.body.resumed], [200, "completed", true]);
+    assertEquals(next.body.sync_id, res.body.error.details.sync_id);
+    assertEquals((await db`select count(*)::int from dev.members`)[0].count, 30);
+  } finally {
+    for (const holder of holders) {
+      await holder`rollback`.catch(() => {});
+      holder.release();
+    }
+    await paged.close();
+  }
 });

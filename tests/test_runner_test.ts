@@ -69,6 +69,33 @@ Deno.test("a module that does not load fails the run through the exit status", a
   assertProblem(count, /^deno test exited 1 with no failing test/);
 });
 
+Deno.test("a report whose totals disagree with its test cases counts as failed", () => {
+  // Two passing test cases, under totals that say otherwise (a truncated or
+  // hand-edited report).
+  const junit = (tests: number, failures: number) =>
+    `<?xml version="1.0" encoding="UTF-8"?>
+<testsuites name="deno test" tests="${tests}" failures="${failures}" errors="0" time="0.002">
+  <testsuite name="./a_test.ts" tests="2" disabled="0" errors="0" failures="0">
+    <testcase name="one" classname="./a_test.ts" time="0.001" line="1" col="6">
+    </testcase>
+    <testcase name="two" classname="./a_test.ts" time="0.001" line="2" col="6">
+    </testcase>
+  </testsuite>
+</testsuites>`;
+  assertEquals(countDenoTests(junit(2, 0), 0), { passed: 2, failed: 0, problems: [] });
+  for (const [tests, failures] of [[3, 0], [2, 1]]) {
+    const count = countDenoTests(junit(tests, failures), 0);
+    assertEquals([count.passed, count.failed], [2, 1], `tests ${tests}, failures ${failures}`);
+    assertProblem(
+      count,
+      new RegExp(
+        `^the report's totals \\(tests ${tests}, failures ${failures}, errors 0\\) ` +
+          "disagree with its 2 test cases$",
+      ),
+    );
+  }
+});
+
 Deno.test("a pgTAP file that dies midway counts its missing assertions as failed", async () => {
   const count = await pgTapFile("dies.fixture.sql");
   assertEquals([count.passed, count.failed], [1, 4]);

@@ -3,11 +3,14 @@
 // transaction pooler (the lock lives in the transaction) and dies with the
 // connection if the isolate does, so a crashed run never leaves it behind.
 // The run's writes go through other connections, so the run asks, page by
-// page, whether the lock's connection is still there. Every statement on
-// that connection has a time limit: a dead connection can leave one
-// unanswered forever (see db_pool.ts).
+// page, whether the lock's backend still holds the lock. It asks pg_locks
+// through the pool, not the lock's own connection: the driver never answers
+// a statement sent on a connection whose backend ended (see db_pool.ts), so
+// that question would wait out its time limit, and a driver that
+// reconnected would answer it from a new session that holds nothing. Every
+// statement on the lock's connection has a time limit too.
 import { isConnectionError, type Sql } from "../db.ts";
-import { replacePoolsAfter } from "../db_pool.ts";
+import { replacePools, replacePoolsAfter } from "../db_pool.ts";
 import { HttpError } from "../errors.ts";
 import { withRetry, withTimeout } from "../retry.ts";
 
@@ -25,6 +28,13 @@ export class SyncLockLost extends Error {
 
 type Reserved = Awaited<ReturnType<Sql["reserve"]>>;
 
+/** The reserved connection holding the lock, and the backend it holds it in. */
+interface Held {
+  connection: Reserved;
+  pid: number;
+  key: string;
+}
+
 export async function withSyncLock<T>(
   sql: Sql,
   schema: string,
@@ -37,34 +47,54 @@ export async function withSyncLock<T>(
     isTransient: isConnectionError,
     onRetry: replacePoolsAfter,
   });
+  // Whether the lock's backend has ended: its transaction (and the lock) then
+  // went with it, and nothing more is sent on its connection.
+  let ended = false;
   try {
     const checkLock = async () => {
+      let held: boolean | undefined;
       try {
-        await withTimeout(lock`select 1`.execute(), LOCK_STATEMENT_MS);
-      } catch {
-        throw new SyncLockLost();
-      }
+        // A bigint advisory key shows in pg_locks as classid (high 32 bits)
+        // and objid (low 32 bits), with objsubid 1.
+        [{ held }] = await withTimeout(
+          sql`select exists (
+                select 1 from pg_locks
+                where locktype = 'advisory' and granted and pid = ${lock.pid} and objsubid = 1
+                  and ((classid::bigint << 32) | objid::bigint) = hashtextextended(${lock.key}, 0)
+              ) as held`.execute(),
+          LOCK_STATEMENT_MS,
+        );
+      } catch { /* unknown: the run cannot go on without knowing */ }
+      if (held) return;
+      if (held === false) ended = true;
+      throw new SyncLockLost();
     };
     return await run(checkLock);
   } finally {
-    await withTimeout(lock`commit`.execute(), LOCK_STATEMENT_MS).catch(() => {});
-    lock.release();
+    if (!ended) {
+      await withTimeout(lock.connection`commit`.execute(), LOCK_STATEMENT_MS).catch(() => {});
+    }
+    lock.connection.release();
+    // The ended connection goes back to a pool that would hand it out again,
+    // and the driver would reconnect it with its stale timer: every statement
+    // on it would then wait for the connect timeout. A fresh pool instead.
+    if (ended) replacePools();
   }
 }
 
-async function acquire(sql: Sql, schema: string): Promise<Reserved> {
+async function acquire(sql: Sql, schema: string): Promise<Held> {
   const lock = await withTimeout(sql.reserve(), LOCK_STATEMENT_MS);
+  const key = "mynatca.sync." + schema;
   try {
     await withTimeout(lock`begin`.execute(), LOCK_STATEMENT_MS);
-    const [{ locked }] = await withTimeout(
-      lock`select pg_try_advisory_xact_lock(hashtextextended(${
-        "mynatca.sync." + schema
-      }, 0)) as locked`
+    const [{ locked, pid }] = await withTimeout(
+      lock`select pg_try_advisory_xact_lock(hashtextextended(${key}, 0)) as locked,
+                  pg_backend_pid() as pid`
         .execute(),
       LOCK_STATEMENT_MS,
     );
     if (!locked) throw new HttpError(409, "sync_in_progress", "Another sync run is in progress");
-    return lock;
+    return { connection: lock, pid, key };
   } catch (err) {
     // A lock we do not hold (or a connection that failed) is given back.
     await withTimeout(lock`rollback`.execute(), LOCK_STATEMENT_MS).catch(() => {});

@@ -15,7 +15,7 @@ export interface BatchResult {
 const statements = new Map<string, { upsert: string; preview: string }>();
 
 /** The upsert and its dry-run twin for one table in one schema (identifiers are code constants). */
-function statementsFor(schema: string, spec: TableSpec) {
+export function statementsFor(schema: string, spec: TableSpec) {
   const id = `${schema}.${spec.name}`;
   let found = statements.get(id);
   if (found) return found;

@@ -3,7 +3,7 @@
 -- tables the bot needs in both environments, and nothing else; it writes
 -- nothing.
 begin;
-select plan(62);
+select plan(71);
 
 -- Fixtures (as the owner), in both environments.
 insert into public.members (member_number, first_name, last_name, status, discord_id, discord_verified)
@@ -117,12 +117,27 @@ from (values ('discord'), ('discord_dev')) v(s),
      lateral (select format('%I.%I', s, x) as t
               from unnest(array['verification_requests', 'ineligible_links', 'validation_summaries', 'validation_logs']) x) q
 group by s order by s;
-select ok(not bool_or(has_table_privilege('discord_bot', format('%I.%I', n.nspname, c.relname),
-                                          'insert, update, delete, truncate')),
+-- On every relation of every kind, and column by column: a grant of one
+-- column (update (discord_username)) is a write privilege too.
+select ok(not bool_or(has_table_privilege('discord_bot', c.oid, 'insert, update, delete, truncate')),
           'no write privilege on any table of ' || n.nspname)
 from pg_class c join pg_namespace n on n.oid = c.relnamespace
-where n.nspname in ('public', 'dev', 'discord', 'discord_dev') and c.relkind in ('r', 'v')
+where n.nspname in ('public', 'dev', 'discord', 'discord_dev') and c.relkind in ('r', 'p', 'v', 'm', 'f')
 group by n.nspname order by n.nspname;
+select ok(not bool_or(has_any_column_privilege('discord_bot', c.oid, 'insert, update')),
+          'no write privilege on any column of ' || n.nspname)
+from pg_class c join pg_namespace n on n.oid = c.relnamespace
+where n.nspname in ('public', 'dev', 'discord', 'discord_dev') and c.relkind in ('r', 'p', 'v', 'm', 'f')
+group by n.nspname order by n.nspname;
+select ok(not bool_or(has_sequence_privilege('discord_bot', c.oid, 'usage, update')),
+          'no use of any sequence of ' || n.nspname)
+from pg_class c join pg_namespace n on n.oid = c.relnamespace
+where n.nspname in ('public', 'dev', 'discord', 'discord_dev') and c.relkind = 'S'
+group by n.nspname order by n.nspname;
+select is((select count(distinct n.nspname)::int
+           from pg_class c join pg_namespace n on n.oid = c.relnamespace
+           where n.nspname in ('public', 'dev', 'discord', 'discord_dev') and c.relkind = 'S'),
+          4, 'every schema has sequences to check');
 select ok(not has_table_privilege('discord_bot', format('%I.sync_logs', s), 'select'), 'no sync_logs in ' || s)
 from (values ('public'), ('dev')) v(s) order by s;
 select ok(not has_schema_privilege('discord_bot', s, 'usage'), 'no usage on ' || s)

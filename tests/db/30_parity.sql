@@ -9,7 +9,7 @@
 -- difference instead of being mapped away. A difference shows as a failing
 -- set with the extra and missing lines.
 begin;
-select plan(22);
+select plan(32);
 
 -- With public out of the search path, pg_get_*def() qualify public's names
 -- as public.x, just as they qualify dev's as dev.x.
@@ -141,9 +141,18 @@ create function pg_temp.schema_grants(pair text) returns setof text language sql
        unnest(array['anon', 'authenticated', 'service_role']) r
 $$;
 
--- Two assertions per kind of object: each pair, named as the other, equals the other.
+-- Three assertions per kind of object: both pairs have some (two empty sets
+-- would be equal), and each pair, named as the other, equals the other.
 create function pg_temp.same(kind text) returns setof text language plpgsql as $$
+declare
+  production int;
+  development int;
 begin
+  execute format('select count(*) from pg_temp.%I(''production'')', kind) into production;
+  execute format('select count(*) from pg_temp.%I(''development'')', kind) into development;
+  return next ok(production > 0 and development > 0,
+    format('%s: both pairs have some (production %s, development %s)', kind, production,
+           development));
   return next set_eq(
     format('select pg_temp.onto(f, ''development'') from pg_temp.%I(''production'') f', kind),
     format('select f from pg_temp.%I(''development'') f', kind),

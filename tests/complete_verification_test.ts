@@ -1,10 +1,13 @@
-// create-verification and complete-verification over real HTTP, against the
-// local Postgres, row by row of the tables in docs/api.md.
-import { assert, assertEquals, assertMatch, assertNotEquals } from "./assert.ts";
+// POST /complete-verification (the member confirms a link) and its GET
+// preview (what the member sees before confirming), over real HTTP against
+// the local Postgres, row by row of the tables in docs/api.md.
+import { assert, assertEquals, assertMatch } from "./assert.ts";
 import {
   baseEnv,
   BOT_KEY,
+  BOT_KEY_DEVELOPMENT,
   botKey,
+  bystander,
   call,
   db,
   discordId,
@@ -12,7 +15,6 @@ import {
   fakeAuth0,
   insertMember,
   serveFunctions,
-  SERVICE_KEY,
   test,
 } from "./helpers.ts";
 
@@ -35,47 +37,6 @@ for (const env of ENVIRONMENTS) {
   const { environment, shared, discord } = env;
   const requests = db(`${discord}.verification_requests`);
   const members = db(`${shared}.members`);
-
-  test(`create-verification ${environment}: 201, then 200 with the same request`, async () => {
-    const id = discordId();
-    const first = await create({ discord_id: id, discord_username: "ace", environment });
-    assertEquals(first.status, 201);
-    assertEquals(first.body.status, "pending");
-    assertMatch(first.body.verification_id, /^[0-9a-f-]{36}$/);
-    assertEquals(
-      first.body.verification_url,
-      `https://hub.mynatca.test/verify?vid=${first.body.verification_id}`,
-    );
-    const ttl = Date.parse(first.body.expires_at) - Date.now();
-    assert(ttl > 29 * 60_000 && ttl <= 30 * 60_000, `ttl ${ttl}`);
-    const again = await create({ discord_id: id, discord_username: "ace", environment });
-    assertEquals(again.status, 200);
-    assertEquals(again.body, first.body);
-    const [{ count }] = await db`select count(*)::int from ${requests} where discord_id = ${id}`;
-    assertEquals(count, 1);
-  });
-
-  test(`create-verification ${environment}: an expired pending request is replaced`, async () => {
-    const id = discordId();
-    const first = await create({ discord_id: id, discord_username: "ace", environment });
-    await db`update ${requests} set expires_at = now() - interval '1 minute'
-             where verification_id = ${first.body.verification_id}`;
-    const second = await create({ discord_id: id, discord_username: "ace", environment });
-    assertEquals(second.status, 201);
-    assertNotEquals(second.body.verification_id, first.body.verification_id);
-    const [old] =
-      await db`select status from ${requests} where verification_id = ${first.body.verification_id}`;
-    assertEquals(old.status, "expired");
-  });
-
-  test(`create-verification ${environment}: 409 already_verified without the member number`, async () => {
-    const id = discordId();
-    await insertMember(shared, { discord_id: id });
-    const res = await create({ discord_id: id, discord_username: "ace", environment });
-    assertEquals(res.status, 409);
-    assertEquals(res.body.error.code, "already_verified");
-    assertEquals(JSON.stringify(res.body).includes("member_number"), false);
-  });
 
   test(`complete-verification ${environment}: links, repeats 200, audits`, async () => {
     const member = await insertMember(shared);
@@ -107,6 +68,12 @@ for (const env of ENVIRONMENTS) {
     const repeat = await complete(vid, member, environment);
     assertEquals(repeat.status, 200);
     assertEquals(repeat.body, res.body);
+    // Also past the request's expiry: the same answer, the original verified_at.
+    await db`update ${requests} set expires_at = now() - interval '1 minute'
+             where verification_id = ${vid}`;
+    const late = await complete(vid, member, environment);
+    assertEquals(late.status, 200);
+    assertEquals(late.body, res.body);
     const audit = await db`select * from ${db(`${discord}.discord_link_audit`)}
                            where member_number = ${member}`;
     assertEquals(audit.length, 1);
@@ -114,6 +81,7 @@ for (const env of ENVIRONMENTS) {
   });
 
   test(`complete-verification ${environment}: relinking keeps the old id in the audit`, async () => {
+    const other = await bystander(shared);
     const oldId = discordId();
     const member = await insertMember(shared, { discord_id: oldId });
     await db`update ${members} set discord_username = 'old-name' where member_number = ${member}`;
@@ -143,6 +111,7 @@ for (const env of ENVIRONMENTS) {
     const [audit] = await db`select * from ${db(`${discord}.discord_link_audit`)}
                              where verification_id = ${created.body.verification_id}`;
     assertEquals([audit.old_discord_id, audit.new_discord_id], [oldId, newId]);
+    await other.untouched();
   });
 
   test(`complete-verification ${environment}: 403 for unknown, inactive, or no claim; request failed`, async () => {
@@ -246,6 +215,62 @@ for (const env of ENVIRONMENTS) {
   });
 }
 
+for (const { environment, shared, discord } of ENVIRONMENTS) {
+  const members = db(`${shared}.members`);
+  const requests = db(`${discord}.verification_requests`);
+  const bot = environment === "production" ? BOT_KEY : BOT_KEY_DEVELOPMENT;
+  const preview = async (vid: string, member: string) =>
+    call(`${COMPLETE}?verification_id=${vid}&environment=${environment}`, {
+      method: "GET",
+      token: await auth0.memberToken(member),
+    });
+
+  test(`preview ${environment}: shows the request and the current link, changes nothing`, async () => {
+    const linked = discordId();
+    const member = await insertMember(shared, { discord_id: linked });
+    await db`update ${members} set discord_username = 'current-name' where member_number = ${member}`;
+    const id = discordId();
+    const created = await call(CREATE, {
+      token: bot,
+      body: { discord_id: id, discord_username: "asker", environment },
+    });
+    const vid = created.body.verification_id;
+    const [before] =
+      await db`select updated_at, status from ${requests} where verification_id = ${vid}`;
+    const res = await preview(vid, member);
+    assertEquals(res.status, 200);
+    assertEquals(res.body, {
+      verification_id: vid,
+      status: "pending",
+      discord_id: id,
+      discord_username: "asker",
+      expires_at: created.body.expires_at,
+      current_link: { discord_id: linked, discord_username: "current-name" },
+    });
+    const [after] =
+      await db`select updated_at, status from ${requests} where verification_id = ${vid}`;
+    assertEquals(after, before);
+
+    const unlinked = await insertMember(shared);
+    assertEquals((await preview(vid, unlinked)).body.current_link, null);
+    // Past its expiry it shows as expired, and still nothing is written.
+    await db`update ${requests} set expires_at = now() - interval '1 minute' where verification_id = ${vid}`;
+    assertEquals((await preview(vid, member)).body.status, "expired");
+    assertEquals(
+      (await db`select status from ${requests} where verification_id = ${vid}`)[0].status,
+      "pending",
+    );
+
+    const missing = await preview(crypto.randomUUID(), member);
+    assertEquals(missing.status, 404);
+    assertEquals(missing.body.error.code, "not_found");
+    const anonymous = await call(`${COMPLETE}?verification_id=${vid}&environment=${environment}`, {
+      method: "GET",
+    });
+    assertEquals(anonymous.status, 401);
+  });
+}
+
 test("a request made in one environment is not found from the other", async () => {
   const member = await insertMember("public");
   await insertMember("dev", { member_number: member });
@@ -253,27 +278,6 @@ test("a request made in one environment is not found from the other", async () =
   assertEquals(created.status, 201);
   const res = await complete(created.body.verification_id, member, "development");
   assertEquals(res.status, 404);
-});
-
-test("create-verification accepts the bot key and the service key, nothing else", async () => {
-  const body = { discord_id: discordId(), discord_username: "x" };
-  assertEquals((await create(body, BOT_KEY)).status, 201);
-  assertEquals((await create(body, SERVICE_KEY)).status, 200);
-  for (const token of [undefined, "", "wrong", BOT_KEY + "x", BOT_KEY.slice(0, -1)]) {
-    const res = await call(CREATE, { token, body });
-    assertEquals(res.status, 401, `token ${token}`);
-    assertEquals(res.body.error.code, "unauthorized");
-  }
-});
-
-test("parallel creates for one account yield one pending request", async () => {
-  const id = discordId();
-  const results = await Promise.all(
-    Array.from({ length: 20 }, () => create({ discord_id: id, discord_username: "race" })),
-  );
-  assertEquals(results.filter((r) => r.status === 201).length, 1);
-  assertEquals(results.filter((r) => r.status === 200).length, 19);
-  assertEquals(new Set(results.map((r) => r.body.verification_id)).size, 1);
 });
 
 test("parallel completes yield one link and no 5xx", async () => {
@@ -333,4 +337,34 @@ test("parallel completes of two requests for one account: one links, the other i
       winner.vid,
     ]]);
   }
+});
+
+test("a request whose row is locked elsewhere answers 503 in seconds, not at the wall clock", async () => {
+  const member = await insertMember("public");
+  const created = await call(CREATE, {
+    token: BOT_KEY,
+    body: { discord_id: discordId(), discord_username: "locked" },
+  });
+  const holder = await db.reserve();
+  try {
+    await holder`begin`;
+    await holder`select 1 from discord.verification_requests
+                 where verification_id = ${created.body.verification_id} for update`;
+    const started = Date.now();
+    const res = await call(COMPLETE, {
+      token: await auth0.memberToken(member),
+      body: { verification_id: created.body.verification_id },
+    });
+    assertEquals(res.status, 503);
+    assertEquals(res.body.error.code, "unavailable");
+    assert(Date.now() - started < 10_000, `answered after ${Date.now() - started} ms`);
+  } finally {
+    await holder`rollback`;
+    holder.release();
+  }
+  const done = await call(COMPLETE, {
+    token: await auth0.memberToken(member),
+    body: { verification_id: created.body.verification_id },
+  });
+  assertEquals(done.status, 200);
 });
