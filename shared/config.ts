@@ -53,6 +53,11 @@ const botConfig = {
  */
 export const scheduledConfig = serviceConfig.extend({ SCHEDULER_API_KEY: keyList });
 
+/** Cleanup: how long the bot's member events are kept. */
+export const cleanupConfig = scheduledConfig.extend({
+  MEMBER_EVENT_RETENTION_DAYS: z.coerce.number().int().min(1).max(3650).default(30),
+});
+
 const loopback = new Set(["127.0.0.1", "localhost", "[::1]"]);
 
 /** Member tokens: Auth0's issuer, audience and key set (https, but for a local key set). */

@@ -89,7 +89,8 @@ create temporary view expected as
 
 -- Per column: it exists with its type. Per table: id is unique and generated.
 select plan((select count(*)::int from expected)
-            + 2 * (select count(distinct (schema_name, table_name))::int from expected) + 6);
+            + 2 * (select count(distinct (schema_name, table_name))::int from expected) + 6
+            + 2 * 9);
 
 select col_type_is(schema_name, table_name, column_name, type,
                    format('%I.%I.%I is %s', schema_name, table_name, column_name, type))
@@ -118,6 +119,20 @@ select col_not_null(p.discord, 'verification_requests', 'verification_id',
 from pairs p order by p.discord;
 select col_has_default(p.discord, 'verification_requests', 'verification_id',
                        p.discord || '.verification_requests.verification_id is generated')
+from pairs p order by p.discord;
+
+-- The bot's member events: id is bigint and generated, though not an identity
+-- column: its value orders events by transaction (docs/database.md).
+select col_type_is(p.discord, 'member_events', c.name, c.type,
+                   format('%I.member_events.%I is %s', p.discord, c.name, c.type))
+from pairs p,
+     (values ('id', 'bigint'), ('member_number', 'text'), ('discord_id', 'text'), ('kind', 'text'),
+             ('details', 'jsonb'), ('source', 'text'), ('created_at', 'timestamp with time zone')) c(name, type)
+order by p.discord, c.name;
+select col_is_pk(p.discord, 'member_events', 'id', p.discord || '.member_events is keyed by id')
+from pairs p order by p.discord;
+select col_default_is(p.discord, 'member_events', 'id', 'private.member_event_id()',
+                      p.discord || '.member_events.id is generated')
 from pairs p order by p.discord;
 
 select * from finish();

@@ -1,6 +1,6 @@
 // POST /cleanup: nightly housekeeping of one environment. Safe to repeat.
 import { serviceRoleOrScheduler } from "../../../shared/auth.ts";
-import { type EnvSource, scheduledConfig } from "../../../shared/config.ts";
+import { cleanupConfig, type EnvSource } from "../../../shared/config.ts";
 import { getSql } from "../../../shared/db.ts";
 import { body, defineFunction, json } from "../../../shared/http.ts";
 import { environmentOnly } from "../../../shared/requests.ts";
@@ -9,13 +9,17 @@ import { runCleanup } from "./cleanup.ts";
 export function cleanupHandler(vars: EnvSource = Deno.env.toObject()) {
   return defineFunction({
     name: "cleanup",
-    config: scheduledConfig,
+    config: cleanupConfig,
     auth: serviceRoleOrScheduler,
     routes: {
       POST: {
         input: body(environmentOnly),
         async handle({ config, environment }) {
-          const counts = await runCleanup(getSql(config), environment);
+          const counts = await runCleanup(
+            getSql(config),
+            environment,
+            config.MEMBER_EVENT_RETENTION_DAYS,
+          );
           return json(200, { environment, ...counts });
         },
       },
