@@ -21,11 +21,13 @@
 -- hold a larger id than one still in flight.
 
 -- The id of the next event of this transaction. 16 bits number the events
--- of one transaction (65,536 at most: the sync writes at most
--- SYNC_BATCH_SIZE rows, at most 50,000, per statement); the rest is the
--- transaction id. Ids stay below 2^53 (exact in JavaScript, which the
--- Data API's JSON numbers become) for the first 2^37 transactions of the
--- cluster; the table's check says so loudly rather than rounding.
+-- of one transaction, 65,536 at most: a sync statement writes at most two
+-- per linked member it changes, and changes at most SYNC_BATCH_SIZE rows
+-- (1,000 by default); link validation writes at most one per link. Past
+-- that the statement fails loudly. The rest is the transaction id. Ids
+-- stay below 2^53 (exact in JavaScript, which the Data API's JSON numbers
+-- become) for the first 2^37 transactions of the cluster; the table's
+-- check says so loudly rather than rounding.
 create or replace function private.member_event_id() returns bigint
 language plpgsql volatile
 set search_path = ''
@@ -221,11 +223,14 @@ select private.apply_to_environments($ddl$
        or not exists (select 1 from %1$I.members m where m.discord_id is not null) then
       return null;
     end if;
-    -- {member_number, what, entry} per position and member it concerns.
+    -- {member_number, what, entry} per position and linked member it concerns
+    -- (the linked ones picked first: most positions belong to unlinked members).
     if TG_OP = 'INSERT' then
       select jsonb_agg(jsonb_build_object('member_number', n.member_number, 'what', 'added',
                                           'entry', to_jsonb(n)))
-      into entries from new_rows n;
+      into entries from new_rows n
+      where exists (select 1 from %1$I.members m
+                    where m.member_number = n.member_number and m.discord_id is not null);
     else
       select jsonb_agg(x.item) into entries from (
         select jsonb_build_object(
@@ -238,13 +243,20 @@ select private.apply_to_environments($ddl$
                      array['position_type', 'position_title', 'facility_code', 'facility_name',
                            'start_date', 'end_date', 'active']))) as item
         from old_rows o join new_rows n on n.id = o.id
+        where exists (select 1 from %1$I.members m
+                      where m.member_number = n.member_number and m.discord_id is not null)
         union all
         -- A position moved away from its member is retired for that member.
         select jsonb_build_object('member_number', o.member_number, 'what', 'retired',
                                   'entry', to_jsonb(o) || '{"active": false}')
         from old_rows o join new_rows n on n.id = o.id
         where o.member_number <> n.member_number
+          and exists (select 1 from %1$I.members m
+                      where m.member_number = o.member_number and m.discord_id is not null)
       ) x;
+    end if;
+    if entries is null then
+      return null;
     end if;
     select jsonb_agg(jsonb_build_object(
              'member_number', m.member_number, 'discord_id', m.discord_id,
