@@ -198,6 +198,31 @@ for (const { environment, shared, discord } of ENVIRONMENTS) {
   });
 }
 
+test("a linked member's own email edit, as the Data API runs it, writes no event", async () => {
+  const m = `EVM${Date.now() % 1e7}`;
+  await db`insert into public.members (member_number, first_name, last_name, status)
+           values (${m}, 'Ev', 'Ent', 'active')`;
+  const linked = await link("production", m);
+  assertEquals(linked.res.status, 200);
+  const after = await head("discord");
+  // The Hub's token as PostgREST sees it: role authenticated and the member claim.
+  const token = await new SignJWT({ role: "authenticated", "https://mynatca.org/member_number": m })
+    .setProtectedHeader({ alg: "HS256", typ: "JWT" })
+    .setSubject(`auth0|${m}`)
+    .setIssuedAt()
+    .setExpirationTime("5m")
+    .sign(new TextEncoder().encode(LOCAL_JWT_SECRET));
+  const updated = await asRequest(
+    token,
+    trust,
+    (sql) =>
+      sql`update public.members set email = 'own@example.org' where member_number = ${m}
+        returning email`,
+  );
+  assertEquals(updated.map((r) => r.email), ["own@example.org"]);
+  assertEquals(await readAll("discord", after), []);
+});
+
 // The sync's kinds, on a small source in MariaDB and the development schemas.
 async function loadSource(members: number) {
   for (const t of ["position", "member", "membertype", "facility", "region"]) {
