@@ -94,7 +94,11 @@ async function repeated<T>(label: string, before: () => Promise<unknown>, run: (
 
 const resetDev = () =>
   db`truncate dev.positions, dev.members, dev.facilities, dev.regions, dev.sync_logs,
-     dev.sync_cursor, discord_dev.validation_logs, discord_dev.validation_summaries cascade`;
+     dev.sync_cursor, discord_dev.validation_logs, discord_dev.validation_summaries,
+     discord_dev.member_events cascade`;
+/** Rows in the bot's member event feed (development). */
+const memberEvents = async () =>
+  (await db`select count(*)::int as n from discord_dev.member_events`)[0].n as number;
 
 const idle = await step("idle");
 const results: Record<string, unknown> = {};
@@ -118,10 +122,26 @@ for (const members of SIZES) {
   // source size: measured once, at the first size, and scaled.
   rowByRow ??= summarize(await repeated("row-by-row", resetDev, () => step("row-by-row")));
 
-  const full = summarize(await repeated("full sync, one process", resetDev, () => step("sync")));
-  const fullEdge = summarizeEdge(await repeated("full sync, Edge", resetDev, edgeRun));
+  // Member events: a full sync of unlinked members writes none (resetDev
+  // empties the feed before each run, so the count after each is its own).
+  const fullEvents: number[] = [];
+  const full = summarize(
+    await repeated("full sync, one process", resetDev, async () => {
+      const r = await step("sync");
+      fullEvents.push(await memberEvents());
+      return r;
+    }),
+  );
+  const fullEdge = summarizeEdge(
+    await repeated("full sync, Edge", resetDev, async () => {
+      const r = await edgeRun();
+      fullEvents.push(await memberEvents());
+      return r;
+    }),
+  );
 
   const links = await linkMembers(db, members, LINKED_SHARE);
+  const eventsBeforeResyncs = await memberEvents();
   const noopRuns = await repeated(
     "no-op resync, one process",
     noop,
@@ -132,6 +152,10 @@ for (const members of SIZES) {
     noop,
     () => measuringWrites(db, edgeRun),
   );
+  // The warm-up's link validation writes the became_ineligible events the
+  // links made directly lack (a link older than the feed); the timed
+  // resyncs find the feed in agreement and write none.
+  const resyncEvents = (await memberEvents()) - eventsBeforeResyncs;
   const [validation] = await db`
     select checked, eligible, inactive, missing, duration_ms
     from discord_dev.validation_summaries order by started_at desc limit 1`;
@@ -149,6 +173,13 @@ for (const members of SIZES) {
     row_by_row: rowByRow,
     full,
     full_edge: fullEdge,
+    member_events: {
+      full_sync_runs: fullEvents,
+      resyncs_with_warm_ups: resyncEvents,
+      timed_resyncs: [...noopRuns, ...noopEdgeRuns].map((r) =>
+        r.writes["discord_dev.member_events"]?.ins ?? 0
+      ),
+    },
     noop: { ...noopOne, synced_rows_written: noopWritten, writes: noopRuns.map((r) => r.writes) },
     noop_edge: {
       ...noopEdge,
@@ -237,6 +268,13 @@ for (const members of SIZES) {
     `- ${members} members, no-op resync as Edge invocations: ${synced(lastEdge)}; bookkeeping: ${
       other(lastEdge)
     }.`,
+    `- ${members} members, member events written: full syncs of unlinked members ${
+      fullEvents.join(", ")
+    } (warm-ups included); timed no-op resyncs ${
+      [...noopRuns, ...noopEdgeRuns].map((r) => r.writes["discord_dev.member_events"]?.ins ?? 0)
+        .join(", ")
+    }; all resyncs with their warm-ups ${resyncEvents} (the links made directly for the ` +
+      `benchmark have no events, so the first validation reconciles the ineligible ones).`,
   );
 }
 await db.end();

@@ -52,6 +52,7 @@ export const botConfig = {
  */
 export const scheduledConfig = serviceConfig.extend({ SCHEDULER_API_KEY: keyList });
 
+/** Cleanup: how long the bot's member events are kept. */
 const loopback = new Set(["127.0.0.1", "localhost", "[::1]"]);
 
 /** Member tokens: Auth0's issuer, audience and key set (https, but for a local key set). */

@@ -125,6 +125,20 @@ isOneToOne: false
                   Relationships: [
                     
                   ]
+                },"member_events": {
+                  Row: {
+                    "created_at": string,"details": NonNullable<Json>,"discord_id": string,"id": number,"kind": string,"member_number": string,"request_id": string | null,"source": string,"sync_id": string | null
+                  }
+                  ComputedFields: never
+                  Insert: {
+                    "created_at"?: string,"details"?: NonNullable<Json>,"discord_id": string,"id"?: number,"kind": string,"member_number": string,"request_id"?: string | null,"source": string,"sync_id"?: string | null
+                  }
+                  Update: {
+                    "created_at"?: string,"details"?: NonNullable<Json>,"discord_id"?: string,"id"?: number,"kind"?: string,"member_number"?: string,"request_id"?: string | null,"source"?: string,"sync_id"?: string | null
+                  }
+                  Relationships: [
+                    
+                  ]
                 },"validation_logs": {
                   Row: {
                     "created_at": string,"discord_id": string,"id": number,"member_number": string,"reason": string | null,"result": string,"run_id": string
@@ -199,7 +213,24 @@ isOneToOne: false
                 }
           }
           Functions: {
-            [_ in never]: never
+            "member_events_since":
+{ Args: { "after_id": number,"max_rows"?: number }; Returns: {
+              "created_at": string,
+"details": NonNullable<Json>,
+"discord_id": string,
+"id": number,
+"kind": string,
+"member_number": string,
+"request_id": string | null,
+"source": string,
+"sync_id": string | null
+            }[]
+                          SetofOptions: {
+        from: "*"
+        to: "member_events"
+        isOneToOne: false
+        isSetofReturn: true
+      } }
           }
           Enums: {
             [_ in never]: never
@@ -223,6 +254,20 @@ isOneToOne: false
                   Relationships: [
                     
                   ]
+                },"member_events": {
+                  Row: {
+                    "created_at": string,"details": NonNullable<Json>,"discord_id": string,"id": number,"kind": string,"member_number": string,"request_id": string | null,"source": string,"sync_id": string | null
+                  }
+                  ComputedFields: never
+                  Insert: {
+                    "created_at"?: string,"details"?: NonNullable<Json>,"discord_id": string,"id"?: number,"kind": string,"member_number": string,"request_id"?: string | null,"source": string,"sync_id"?: string | null
+                  }
+                  Update: {
+                    "created_at"?: string,"details"?: NonNullable<Json>,"discord_id"?: string,"id"?: number,"kind"?: string,"member_number"?: string,"request_id"?: string | null,"source"?: string,"sync_id"?: string | null
+                  }
+                  Relationships: [
+                    
+                  ]
                 },"validation_logs": {
                   Row: {
                     "created_at": string,"discord_id": string,"id": number,"member_number": string,"reason": string | null,"result": string,"run_id": string
@@ -297,7 +342,24 @@ isOneToOne: false
                 }
           }
           Functions: {
-            [_ in never]: never
+            "member_events_since":
+{ Args: { "after_id": number,"max_rows"?: number }; Returns: {
+              "created_at": string,
+"details": NonNullable<Json>,
+"discord_id": string,
+"id": number,
+"kind": string,
+"member_number": string,
+"request_id": string | null,
+"source": string,
+"sync_id": string | null
+            }[]
+                          SetofOptions: {
+        from: "*"
+        to: "member_events"
+        isOneToOne: false
+        isSetofReturn: true
+      } }
           }
           Enums: {
             [_ in never]: never

@@ -47,13 +47,19 @@ async function craft(shared: string, discord: string) {
              (run_id, member_number, discord_id, result, created_at) values
            (${old.run_id}, 'X1', '11111111111111111', 'eligible', now() - interval '91 days'),
            (${recent.run_id}, 'X2', '11111111111111112', 'inactive', now() - interval '89 days')`;
+  // Member events: kept MEMBER_EVENT_RETENTION_DAYS (30 by default).
+  await db`insert into ${db(`${discord}.member_events`)}
+             (member_number, discord_id, kind, source, created_at) values
+           ('X1', '11111111111111111', 'linked', 'sync', now() - interval '30 days 1 minute'),
+           ('X1', '11111111111111111', 'unlinked', 'sync', now() - interval '29 days 23 hours')`;
   return { ids, syncId, oldRun: old.run_id, recentRun: recent.run_id };
 }
 
 for (const { environment, shared, discord } of ENVIRONMENTS) {
   test(`cleanup ${environment}: each rule at its boundary, then nothing on a second run`, async () => {
     await db`truncate ${db(`${discord}.verification_requests`)}, ${db(`${shared}.sync_logs`)},
-             ${db(`${discord}.validation_logs`)}, ${db(`${discord}.validation_summaries`)}`;
+             ${db(`${discord}.validation_logs`)}, ${db(`${discord}.validation_summaries`)},
+             ${db(`${discord}.member_events`)}`;
     const { ids, syncId, oldRun, recentRun } = await craft(shared, discord);
     const res = await cleanup(environment);
     assertEquals(res.status, 200);
@@ -64,7 +70,11 @@ for (const { environment, shared, discord } of ENVIRONMENTS) {
       deleted_sync_logs: 1,
       deleted_validation_logs: 1,
       deleted_validation_summaries: 1,
+      deleted_member_events: 1,
     });
+    const events = await db`select kind from ${db(`${discord}.member_events`)}
+                            where member_number = 'X1'`;
+    assertEquals(events.map((e) => e.kind), ["unlinked"]);
     const rows = await db`select discord_username as name, status
                           from ${db(`${discord}.verification_requests`)} order by 1`;
     assertEquals(rows.map((r) => [r.name, r.status]), [
@@ -91,6 +101,7 @@ for (const { environment, shared, discord } of ENVIRONMENTS) {
       deleted_sync_logs: 0,
       deleted_validation_logs: 0,
       deleted_validation_summaries: 0,
+      deleted_member_events: 0,
     });
   });
 }
@@ -98,7 +109,7 @@ for (const { environment, shared, discord } of ENVIRONMENTS) {
 test("cleanup works through more rows than one batch holds", async () => {
   const B = CLEANUP_BATCH;
   await db`truncate discord_dev.verification_requests, dev.sync_logs,
-           discord_dev.validation_logs, discord_dev.validation_summaries`;
+           discord_dev.validation_logs, discord_dev.validation_summaries, discord_dev.member_events`;
   // Two batches and one row to mark expired (within the grace day), and
   // exactly one batch both expired and past it: a full batch must not end the loop.
   await db`insert into discord_dev.verification_requests (discord_id, discord_username, expires_at)
@@ -119,6 +130,9 @@ test("cleanup works through more rows than one batch holds", async () => {
            from generate_series(1, ${B + 1}) i`;
   await db`insert into discord_dev.validation_summaries (started_at)
            select now() - interval '91 days' from generate_series(1, ${B})`;
+  await db`insert into discord_dev.member_events (member_number, discord_id, kind, source, created_at)
+           select 'X' || i, '11111111111111111', 'linked', 'sync', now() - interval '31 days'
+           from generate_series(1, ${B + 1}) i`;
   const res = await cleanup("development");
   assertEquals(res.status, 200, JSON.stringify(res.body));
   assertEquals(res.body, {
@@ -128,6 +142,7 @@ test("cleanup works through more rows than one batch holds", async () => {
     deleted_sync_logs: B + 1,
     deleted_validation_logs: B + 1,
     deleted_validation_summaries: B + 1,
+    deleted_member_events: B + 1,
   });
   const left = await db`select status, count(*)::int from discord_dev.verification_requests
                         group by status`;
@@ -135,8 +150,9 @@ test("cleanup works through more rows than one batch holds", async () => {
   const [rest] = await db`
     select (select count(*)::int from dev.sync_logs) as logs,
            (select count(*)::int from discord_dev.validation_logs) as vlogs,
-           (select count(*)::int from discord_dev.validation_summaries) as summaries`;
-  assertEquals([rest.logs, rest.vlogs, rest.summaries], [0, 0, 0]);
+           (select count(*)::int from discord_dev.validation_summaries) as summaries,
+           (select count(*)::int from discord_dev.member_events) as events`;
+  assertEquals([rest.logs, rest.vlogs, rest.summaries, rest.events], [0, 0, 0, 0]);
 });
 
 test("cleanup of one environment leaves the other alone", async () => {
@@ -151,6 +167,34 @@ test("cleanup of one environment leaves the other alone", async () => {
     (await db`select 1 from discord.verification_requests where id = ${row.id}`).length,
     0,
   );
+});
+
+test("MEMBER_EVENT_RETENTION_DAYS sets how long member events are kept, and is validated", async () => {
+  await db`truncate discord_dev.member_events`;
+  await db`insert into discord_dev.member_events (member_number, discord_id, kind, source, created_at)
+           values ('R1', '11111111111111111', 'linked', 'sync', now() - interval '7 days 1 minute'),
+                  ('R2', '11111111111111112', 'linked', 'sync', now() - interval '6 days 23 hours')`;
+  const week = serveFunctions({ ...baseEnv(), MEMBER_EVENT_RETENTION_DAYS: "7" });
+  try {
+    const res = await call(week.fn("cleanup"), {
+      token: SERVICE_KEY,
+      body: { environment: "development" },
+    });
+    assertEquals(res.body.deleted_member_events, 1);
+    const left = await db`select member_number from discord_dev.member_events`;
+    assertEquals(left.map((r) => r.member_number), ["R2"]);
+  } finally {
+    await week.close();
+  }
+  for (const bad of ["0", "-1", "2.5", "thirty"]) {
+    const misconfigured = serveFunctions({ ...baseEnv(), MEMBER_EVENT_RETENTION_DAYS: bad });
+    try {
+      const res = await call(misconfigured.fn("cleanup"), { token: SERVICE_KEY, body: {} });
+      assertEquals([res.status, res.body.error?.code], [500, "misconfigured"], bad);
+    } finally {
+      await misconfigured.close();
+    }
+  }
 });
 
 test("cleanup needs the service key, and the bot key is not enough", async () => {

@@ -1,10 +1,11 @@
 -- Tables, columns, keys, constraints, triggers, RLS and policies of the
 -- production schemas (30_parity.sql proves the development pair identical).
 begin;
-select plan(68);
+select plan(76);
 
 select tables_are('public', array['members', 'positions', 'facilities', 'regions', 'sync_logs', 'sync_cursor']);
-select tables_are('discord', array['verification_requests', 'discord_link_audit', 'validation_logs', 'validation_summaries']);
+select tables_are('discord', array['verification_requests', 'discord_link_audit', 'validation_logs', 'validation_summaries',
+  'member_events']);
 select views_are('discord', array['ineligible_links']);
 
 select columns_are('public', 'members', array['id', 'member_number', 'first_name', 'last_name', 'email', 'source_email',
@@ -32,6 +33,8 @@ select columns_are('discord', 'validation_summaries', array['run_id', 'sync_id',
   'finished_at', 'checked', 'eligible', 'inactive', 'missing', 'duration_ms']);
 select columns_are('discord', 'validation_logs', array['id', 'run_id', 'member_number', 'discord_id',
   'result', 'reason', 'created_at']);
+select columns_are('discord', 'member_events', array['id', 'member_number', 'discord_id', 'kind',
+  'details', 'source', 'sync_id', 'request_id', 'created_at']);
 
 -- Keys and references.
 select col_is_pk('public', 'members', 'member_number', 'members keyed by member_number');
@@ -110,6 +113,8 @@ select policies_are('discord', 'verification_requests', array['Members read thei
 select policies_are('discord', 'discord_link_audit', array[]::name[]);
 select policies_are('discord', 'validation_logs', array['The Discord bot reads the latest ineligible links']);
 select policies_are('discord', 'validation_summaries', array['The Discord bot reads validation summaries']);
+select policies_are('discord', 'member_events', array['The Discord bot reads member events']);
+select policy_roles_are('discord', 'member_events', 'The Discord bot reads member events', array['discord_bot']);
 select policy_roles_are('public', 'members', 'Members read their own row', array['authenticated']);
 select policy_cmd_is('public', 'members', 'Members update their own contact details', 'update',
   'the member update policy covers updates only');
@@ -139,17 +144,28 @@ select ok(has_table_privilege('service_role', 'discord.verification_requests', '
 -- Realtime.
 select set_eq($$select schemaname || '.' || tablename from pg_publication_tables
                 where pubname = 'supabase_realtime'$$,
-  array['public.members', 'dev.members', 'discord.verification_requests', 'discord_dev.verification_requests'],
-  'members and verification_requests of both environments are published');
+  array['public.members', 'dev.members', 'discord.verification_requests', 'discord_dev.verification_requests',
+        'discord.member_events', 'discord_dev.member_events'],
+  'members, verification_requests and member_events of both environments are published');
 
 -- The verification functions are the service role's alone.
 select ok(not has_function_privilege('anon', 'private.discord_create_verification(text, text, integer)', 'execute'),
   'anon cannot create verification requests');
-select ok(not has_function_privilege('authenticated', 'private.discord_complete_verification(uuid, text, text, boolean)', 'execute'),
+select ok(not has_function_privilege('authenticated', 'private.discord_complete_verification(uuid, text, text, boolean, text)', 'execute'),
   'a member cannot complete a verification in SQL, bypassing the token check');
 select ok(not has_schema_privilege('anon', 'private', 'usage'), 'anon cannot use the private schema');
-select ok(has_function_privilege('service_role', 'private.discord_dev_complete_verification(uuid, text, text, boolean)', 'execute'),
+select ok(has_function_privilege('service_role', 'private.discord_dev_complete_verification(uuid, text, text, boolean, text)', 'execute'),
   'service_role completes verifications');
+
+-- Member events: the bot and the service role read them; nobody else.
+select ok(not has_table_privilege(r, 'discord.member_events', 'select, insert, update, delete'),
+          r || ' has no privilege on member_events')
+from unnest(array['anon', 'authenticated']) r order by r;
+select ok(not has_function_privilege(r, 'discord.member_events_since(bigint, integer)', 'execute'),
+          r || ' cannot call member_events_since')
+from unnest(array['anon', 'authenticated']) r order by r;
+select ok(not (select prosecdef from pg_proc where oid = 'discord.member_events_since(bigint, integer)'::regprocedure),
+  'member_events_since runs as its caller');
 
 -- Monitoring is for operators only.
 select ok(not has_schema_privilege('anon', 'monitoring', 'usage'), 'anon cannot use monitoring');

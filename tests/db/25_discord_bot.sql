@@ -3,7 +3,7 @@
 -- tables the bot needs in both environments, and nothing else; it writes
 -- nothing.
 begin;
-select plan(71);
+select plan(79);
 
 -- Fixtures (as the owner), in both environments.
 insert into public.members (member_number, first_name, last_name, status, discord_id, discord_verified)
@@ -24,6 +24,9 @@ insert into discord.validation_logs (run_id, member_number, discord_id, result) 
   ('00000000-0000-4000-8000-0000000000a1', 'B2', '32222222222222222', 'inactive'),
   ('00000000-0000-4000-8000-0000000000a2', 'B1', '31111111111111111', 'eligible'),
   ('00000000-0000-4000-8000-0000000000a2', 'B2', '32222222222222222', 'inactive');
+-- The newest run's ineligible B2 had no event yet: validation wrote its became_ineligible.
+insert into discord.member_events (member_number, discord_id, kind, source)
+values ('B1', '31111111111111111', 'linked', 'complete-verification');
 
 select has_role('discord_bot');
 select ok(not (select rolcanlogin from pg_roles where rolname = 'discord_bot'), 'discord_bot cannot log in');
@@ -54,6 +57,18 @@ select results_eq($$select member_number, result from discord.ineligible_links$$
 select lives_ok('select 1 from discord_dev.ineligible_links', 'bot reads development ineligible links');
 select ok((select count(*) from discord.validation_summaries) >= 2, 'bot reads validation summaries');
 select lives_ok('select 1 from discord_dev.validation_summaries', 'bot reads development validation summaries');
+select results_eq($$select member_number, kind from discord.member_events
+                    where member_number in ('B1', 'B2') order by id$$,
+  $$values ('B1'::text, 'positions_changed'::text), ('B2', 'became_ineligible'),
+           ('B2', 'became_ineligible'), ('B1', 'linked')$$,
+  'bot reads member events (the fixtures'' position and validation runs wrote theirs)');
+-- This file's fixtures belong to a transaction still in flight (this one),
+-- so the since-function holds them back.
+select is((select count(*)::int from discord.member_events_since(0) where member_number in ('B1', 'B2')),
+  0, 'member_events_since holds back the events of a transaction in flight');
+select lives_ok('select 1 from discord_dev.member_events', 'bot reads development member events');
+select lives_ok('select * from discord_dev.member_events_since(0, 10)',
+  'bot calls the development member_events_since');
 select results_eq($$select member_number, result, run_id::text from discord.validation_logs$$,
   $$values ('B2'::text, 'inactive'::text, '00000000-0000-4000-8000-0000000000a2'::text)$$,
   'validation_logs shows the bot no more than ineligible_links does');
@@ -80,6 +95,10 @@ select throws_ok($$delete from discord_dev.verification_requests$$, '42501', nul
 select throws_ok($$insert into discord.validation_summaries (sync_id) values (null)$$, '42501', null,
   'bot cannot write validation summaries');
 select throws_ok($$delete from discord.validation_logs$$, '42501', null, 'bot cannot delete validation logs');
+select throws_ok($$insert into discord.member_events (member_number, discord_id, kind, source)
+  values ('B1', '31111111111111111', 'linked', 'sync')$$, '42501', null, 'bot cannot write member events');
+select throws_ok($$delete from discord_dev.member_events$$, '42501', null,
+  'bot cannot delete development member events');
 
 -- Nothing else: sync logs, cursor, audit, monitoring, private, cron, net, vault.
 select throws_ok('select 1 from public.sync_logs', '42501', null, 'bot: no sync_logs');
@@ -115,7 +134,8 @@ group by s order by s;
 select ok(bool_and(has_table_privilege('discord_bot', t, 'select')), 'select granted: ' || s)
 from (values ('discord'), ('discord_dev')) v(s),
      lateral (select format('%I.%I', s, x) as t
-              from unnest(array['verification_requests', 'ineligible_links', 'validation_summaries', 'validation_logs']) x) q
+              from unnest(array['verification_requests', 'ineligible_links', 'validation_summaries', 'validation_logs',
+                                'member_events']) x) q
 group by s order by s;
 -- On every relation of every kind, and column by column: a grant of one
 -- column (update (discord_username)) is a write privilege too.
@@ -140,6 +160,9 @@ select is((select count(distinct n.nspname)::int
           4, 'every schema has sequences to check');
 select ok(not has_table_privilege('discord_bot', format('%I.sync_logs', s), 'select'), 'no sync_logs in ' || s)
 from (values ('public'), ('dev')) v(s) order by s;
+select ok(has_function_privilege('discord_bot', format('%I.member_events_since(bigint, integer)', s), 'execute'),
+          'member_events_since callable in ' || s)
+from (values ('discord'), ('discord_dev')) v(s) order by s;
 select ok(not has_schema_privilege('discord_bot', s, 'usage'), 'no usage on ' || s)
 from (values ('private'), ('monitoring'), ('vault')) v(s) order by s;
 

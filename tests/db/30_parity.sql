@@ -21,16 +21,18 @@ create function pg_temp.schemas(pair text) returns name[] language sql immutable
 $$;
 
 -- One pair's names written as the other pair's. Whole words only: discord_id,
--- discord_link_audit or discord_username are column and table names, not schemas.
+-- discord_link_audit or discord_username are column and table names, not schemas,
+-- and unlink-discord is a function's name (member_events.source).
 create function pg_temp.onto(fact text, target text) returns text language sql immutable as $$
   select case target
     when 'development' then
       regexp_replace(
         regexp_replace(fact, '\mpublic(_admins|_refresh_admins)?\M', 'dev\1', 'g'),
-        '\mdiscord(_create_verification|_complete_verification|_unlink_discord)?\M', 'discord_dev\1', 'g')
+        '(?<!-)\mdiscord(_create_verification|_complete_verification|_unlink_discord|_member_events_[a-z_]+)?\M',
+        'discord_dev\1', 'g')
     when 'production' then
       regexp_replace(
-        regexp_replace(fact, '\mdiscord_dev(_create_verification|_complete_verification|_unlink_discord)?\M',
+        regexp_replace(fact, '\mdiscord_dev(_create_verification|_complete_verification|_unlink_discord|_member_events_[a-z_]+)?\M',
                        'discord\1', 'g'),
         '\mdev(_admins|_refresh_admins)?\M', 'public\1', 'g')
   end
@@ -166,16 +168,20 @@ $$;
 
 -- The mapping itself, on the names that must and must not change.
 select is(pg_temp.onto('public.members private.public_admins private.public_refresh_admins() discord.validation_logs '
-                       'private.discord_complete_verification discord_id discord_link_audit',
+                       'private.discord_complete_verification discord_id discord_link_audit '
+                       'private.discord_member_events_members() discord.member_events unlink-discord',
                        'development'),
   'dev.members private.dev_admins private.dev_refresh_admins() discord_dev.validation_logs '
-  'private.discord_dev_complete_verification discord_id discord_link_audit',
+  'private.discord_dev_complete_verification discord_id discord_link_audit '
+  'private.discord_dev_member_events_members() discord_dev.member_events unlink-discord',
   'production names map onto development names, and only those');
 select is(pg_temp.onto('dev.members private.dev_admins private.dev_refresh_admins() discord_dev.validation_logs '
-                       'private.discord_dev_create_verification discord_id discord_link_audit',
+                       'private.discord_dev_create_verification discord_id discord_link_audit '
+                       'private.discord_dev_member_events_reconcile() discord_dev.member_events',
                        'production'),
   'public.members private.public_admins private.public_refresh_admins() discord.validation_logs '
-  'private.discord_create_verification discord_id discord_link_audit',
+  'private.discord_create_verification discord_id discord_link_audit '
+  'private.discord_member_events_reconcile() discord.member_events',
   'development names map onto production names, and only those');
 
 select * from pg_temp.same('relations');

@@ -9,8 +9,10 @@ const LOG_RETENTION = "90 days";
 /** Pending and expired requests are deleted this long after expiry. */
 const REQUEST_GRACE = "1 day";
 
-export async function runCleanup(sql: Sql, environment: Environment) {
+/** `memberEventDays`: how long member events are kept (MEMBER_EVENT_RETENTION_DAYS). */
+export async function runCleanup(sql: Sql, environment: Environment, memberEventDays: number) {
   const { shared, discord } = schemasFor(environment);
+  const memberEvents = table(sql, discord, "member_events");
   const requests = table(sql, discord, "verification_requests");
   const syncLogs = table(sql, shared, "sync_logs");
   const validationLogs = table(sql, discord, "validation_logs");
@@ -51,12 +53,21 @@ export async function runCleanup(sql: Sql, environment: Environment) {
                                            where l.run_id = s.run_id)
                          limit ${limit})`
   );
+  // A consumer further behind than this has lost events: docs/clients.md
+  // says how it catches up.
+  const deletedMemberEvents = await inBatches((limit) =>
+    sql`delete from ${memberEvents}
+        where id in (select id from ${memberEvents}
+                     where created_at < now() - make_interval(days => ${memberEventDays})
+                     limit ${limit})`
+  );
   return {
     expired_requests: expired,
     deleted_requests: deletedRequests,
     deleted_sync_logs: deletedSyncLogs,
     deleted_validation_logs: deletedValidationLogs,
     deleted_validation_summaries: deletedSummaries,
+    deleted_member_events: deletedMemberEvents,
   };
 }
 

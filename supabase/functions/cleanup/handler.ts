@@ -16,7 +16,11 @@ export function cleanupHandler(vars: EnvSource = Deno.env.toObject()) {
       POST: {
         input: body(cleanupBody),
         async handle({ config, environment }) {
-          const counts = await runCleanup(getSql(config, "cleanup"), environment);
+          const counts = await runCleanup(
+            getSql(config, "cleanup"),
+            environment,
+            config.MEMBER_EVENT_RETENTION_DAYS,
+          );
           return json(200, { environment, ...counts });
         },
       },

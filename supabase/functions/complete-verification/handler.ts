@@ -70,19 +70,20 @@ export function completeVerificationHandler(vars: EnvSource = Deno.env.toObject(
       },
       POST: {
         input: body(completeVerificationBody),
-        async handle({ config, caller: member, input, environment }) {
+        async handle({ config, caller: member, input, environment, requestId }) {
           const { discord } = schemasFor(environment);
           const sql = getSql(config, "complete-verification");
           // The checks and the link (request, member and audit row, in one
           // transaction with the request row locked) live in
           // private.<schema>_complete_verification
-          // (supabase/migrations/20261125000600_complete_verification.sql).
+          // (supabase/migrations/20261129000500_member_events.sql), with the
+          // bot's member events.
           const [result] = await dbCall(() =>
             sql<Outcome[]>`
               select outcome, discord_id, discord_username, member_number, completed_at
               from ${sql(`private.${discord}_complete_verification`)}(
                 ${input.verification_id}, ${member.memberNumber ?? null}, ${member.userId},
-                ${input.replace_existing_link})`
+                ${input.replace_existing_link}, ${requestId})`
           ).catch((err) => {
             // Another member won a race for the same Discord account.
             if (isUniqueViolation(err, "members_discord_id_key")) throw discordAlreadyLinked();

@@ -22,7 +22,7 @@ export function unlinkDiscordHandler(vars: EnvSource = Deno.env.toObject()) {
     routes: {
       POST: {
         input: body(unlinkBody),
-        async handle({ config, caller, input, environment }) {
+        async handle({ config, caller, input, environment, requestId }) {
           // A member names nothing (their own link); a service caller names the account.
           let target: { memberNumber: string | null; discordId: string | null };
           let requestedBy: string, auth0UserId: string | null;
@@ -45,14 +45,14 @@ export function unlinkDiscordHandler(vars: EnvSource = Deno.env.toObject()) {
           if (caller.kind === "member" && !target.memberNumber) throw notLinked();
           const { discord } = schemasFor(environment);
           const sql = getSql(config, "unlink-discord");
-          // The change and its audit row, in one transaction:
-          // supabase/migrations/20261125000700_unlink_discord.sql.
+          // The change, its audit row and the bot's member event, in one
+          // transaction: supabase/migrations/20261129000500_member_events.sql.
           const [row] = await dbCall(() =>
             sql<{ member_number: string; discord_id: string }[]>`
               select member_number, discord_id
               from ${sql(`private.${discord}_unlink_discord`)}(
                 ${target.memberNumber}, ${target.discordId}, ${requestedBy}, ${auth0UserId},
-                ${input.reason ?? null})`
+                ${input.reason ?? null}, ${requestId})`
           );
           if (!row) throw notLinked();
           return json(200, { status: "unlinked", discord_id: row.discord_id });
