@@ -47,7 +47,7 @@ const SIZES = (Deno.env.get("BENCH_SYNC_SIZES") ?? "20000,200000").split(",").ma
 const REPEATS = Math.max(1, envNumber("BENCH_REPEATS", 3));
 const SLICE = envNumber("BENCH_ROW_SLICE", 5_000);
 const LINKED_SHARE = envNumber("BENCH_LINKED_SHARE", 0.10);
-const ROWS_PER_INVOCATION = envNumber("SYNC_ROWS_PER_INVOCATION", 30_000);
+const ROWS_PER_INVOCATION = envNumber("SYNC_ROWS_PER_INVOCATION", 25_000);
 const DB_URL = STACK_PG_URL;
 // One connection: pg_stat_force_next_flush() acts on the calling backend, so
 // the harness's own writes (resets, links) must all come from the one it flushes.

@@ -36,4 +36,5 @@ select private.apply_to_environments($ddl$
     'The run compares full rows (decided at its start, kept by its resumptions).';
   comment on column %1$I.sync_cursor.mapping_version is
     'The mapping version the run hashes with (decided at its start).';
+  comment on column %1$I.sync_logs.error_details is 'Why: rejected records (key, reason; at most 100, with rejected_total), a refused retirement, a run failure or a health alert; a full comparison''s drift; on a run''s end row, how it compared (details).';
 $ddl$);
