@@ -18,6 +18,8 @@ export async function load(
   seconds: number,
   connections: number,
   next: (i: number) => Promise<Request> | Request,
+  /** At most this many requests: the run ends early once they are sent and answered. */
+  limit = Infinity,
 ): Promise<LoadResult> {
   const latencies: number[] = [];
   const statuses: Record<number, number> = {};
@@ -25,7 +27,7 @@ export async function load(
   const end = performance.now() + seconds * 1000;
   const started = performance.now();
   await Promise.all(Array.from({ length: connections }, async () => {
-    while (performance.now() < end) {
+    while (performance.now() < end && counter < limit) {
       const req = await next(counter++);
       const t0 = performance.now();
       try {

@@ -9,16 +9,27 @@
 //   - before the resyncs, a share of members is linked to Discord accounts, so
 //     the link validation that ends a run has real work;
 //   - the resyncs' writes are read from Postgres' own statistics
-//     (pg_stat_user_tables), not from the sync's report.
+//     (pg_stat_user_tables), not from the sync's report;
+//   - "1 % changed": before each run, 1 % of members get a new last name,
+//     2 % of positions a new title and one facility a new name; the rows
+//     written (pg_stat) are compared with the rows whose synced columns
+//     changed (counted in Postgres after the run).
+// After the sizes, the change-detection property (tests/support/sync_property.ts)
+// runs at BENCH_PROPERTY_MEMBERS members (0: skipped).
 // Every figure gets one untimed warm-up run, then BENCH_REPEATS timed runs,
 // reported as median (min–max). Uses the MariaDB database `mynatca_bench` and
 // the development schemas, which it empties.
 //   BENCH_SYNC_SIZES (20000,200000), BENCH_REPEATS (3), BENCH_ROW_SLICE (5000),
-//   BENCH_LINKED_SHARE (0.10); SYNC_ROWS_PER_INVOCATION and SYNC_BATCH_SIZE
+//   BENCH_LINKED_SHARE (0.10), BENCH_PROPERTY_MEMBERS (5000), BENCH_PROPERTY_ROUNDS (4);
+//   SYNC_ROWS_PER_INVOCATION and SYNC_BATCH_SIZE
 //   reach the measured processes.
 import postgres from "postgres";
 import { STACK_MY_PORT, STACK_PG_URL } from "../local/stack.ts";
-import { loadDemoData, recreateSourceDatabase, scaled } from "../local/demo_data.ts";
+import { loadDemoData, mysqlConnect, recreateSourceDatabase, scaled } from "../local/demo_data.ts";
+import { loadConfig } from "../shared/config.ts";
+import { closePools, getSql } from "../shared/db.ts";
+import { syncConfig } from "../shared/sync/config.ts";
+import { checkIncrementalSync } from "../tests/support/sync_property.ts";
 import { SYNC_TABLES } from "../shared/sync/tables.ts";
 import { envNumber, fmt, round, type Spread, spread } from "./lib.ts";
 import type { Step } from "./sync_worker.ts";
@@ -36,7 +47,7 @@ const SIZES = (Deno.env.get("BENCH_SYNC_SIZES") ?? "20000,200000").split(",").ma
 const REPEATS = Math.max(1, envNumber("BENCH_REPEATS", 3));
 const SLICE = envNumber("BENCH_ROW_SLICE", 5_000);
 const LINKED_SHARE = envNumber("BENCH_LINKED_SHARE", 0.10);
-const ROWS_PER_INVOCATION = envNumber("SYNC_ROWS_PER_INVOCATION", 60_000);
+const ROWS_PER_INVOCATION = envNumber("SYNC_ROWS_PER_INVOCATION", 25_000);
 const DB_URL = STACK_PG_URL;
 // One connection: pg_stat_force_next_flush() acts on the calling backend, so
 // the harness's own writes (resets, links) must all come from the one it flushes.
@@ -92,13 +103,50 @@ async function repeated<T>(label: string, before: () => Promise<unknown>, run: (
   return timed;
 }
 
+// Emptied as for a first load: no stored hashes, no mapping version (so the
+// run is a full comparison, as a first load is).
 const resetDev = () =>
   db`truncate dev.positions, dev.members, dev.facilities, dev.regions, dev.sync_logs,
      dev.sync_cursor, discord_dev.validation_logs, discord_dev.validation_summaries,
-     discord_dev.member_events cascade`;
+     discord_dev.member_events, private.dev_sync_hashes, private.dev_sync_state cascade`;
 /** Rows in the bot's member event feed (development). */
 const memberEvents = async () =>
   (await db`select count(*)::int as n from discord_dev.member_events`)[0].n as number;
+
+/** The "1 % changed" edits, the n-th time: every value they write is new. */
+async function changeSource(n: number) {
+  const my = await mysqlConnect("mynatca_bench");
+  try {
+    await my.query(
+      `update member set LastName = concat(substring_index(LastName, '~', 1), '~', ?)
+                    where MemberID % 100 = 0`,
+      [n],
+    );
+    await my.query(
+      `update position set Title = concat(substring_index(coalesce(Title, 'T'), '~', 1), '~', ?)
+                    where PositionID % 50 = 0`,
+      [n],
+    );
+    await my.query(
+      `update facility set FacilityName = concat(substring_index(FacilityName, '~', 1), '~', ?)
+                    where FacilityID = 1`,
+      [n],
+    );
+  } finally {
+    await my.end();
+  }
+}
+
+/** Rows whose synced columns the n-th edits changed, counted in Postgres. */
+async function changedRows(n: number) {
+  const mark = `%~${n}`;
+  const [r] = await db`select
+      (select count(*) from dev.members where last_name like ${mark} or facility_name like ${mark})
+      + (select count(*) from dev.positions where position_title like ${mark}
+                                               or facility_name like ${mark})
+      + (select count(*) from dev.facilities where facility_name like ${mark}) as n`;
+  return Number(r.n);
+}
 
 const idle = await step("idle");
 const results: Record<string, unknown> = {};
@@ -156,10 +204,32 @@ for (const members of SIZES) {
   // links made directly lack (a link older than the feed); the timed
   // resyncs find the feed in agreement and write none.
   const resyncEvents = (await memberEvents()) - eventsBeforeResyncs;
+  let edits = 0;
+  const changes: { written: number; expected: number }[] = [];
+  const changedOne = await repeated(
+    "1 % changed, one process",
+    () => changeSource(++edits),
+    async () => {
+      const r = await measuringWrites(db, () => step("sync"));
+      changes.push({ written: syncedWrites(r.writes), expected: await changedRows(edits) });
+      return r.result;
+    },
+  );
+  const changedEdge = await repeated(
+    "1 % changed, Edge",
+    () => changeSource(++edits),
+    async () => {
+      const r = await measuringWrites(db, edgeRun);
+      changes.push({ written: syncedWrites(r.writes), expected: await changedRows(edits) });
+      return r.result;
+    },
+  );
   const [validation] = await db`
     select checked, eligible, inactive, missing, duration_ms
     from discord_dev.validation_summaries order by started_at desc limit 1`;
 
+  const changedSummary = summarize(changedOne);
+  const changedEdgeSummary = summarizeEdge(changedEdge);
   const noopOne = summarize(noopRuns.map((r) => r.result));
   const noopEdge = summarizeEdge(noopEdgeRuns.map((r) => r.result));
   const noopWritten = Math.max(...noopRuns.map((r) => syncedWrites(r.writes)));
@@ -186,6 +256,9 @@ for (const members of SIZES) {
       synced_rows_written: noopEdgeWritten,
       writes: noopEdgeRuns.map((r) => r.writes),
     },
+    // Warm-ups included: every run's rows written next to the rows that changed.
+    changed: { ...changedSummary, writes: changes.slice(0, REPEATS + 1) },
+    changed_edge: { ...changedEdgeSummary, writes: changes.slice(REPEATS + 1) },
   };
 
   // The summary table.
@@ -224,9 +297,25 @@ for (const members of SIZES) {
   edgeRows("full sync", fullEdge);
   row(`no-op resync, 1 process, ${noopWritten} rows written`, noopOne, vs(noopOne.wall));
   edgeRows("no-op resync", noopEdge, `, ${noopEdgeWritten} rows written`);
+  const exact = (w: typeof changes) =>
+    w.every((c) => c.written === c.expected)
+      ? `${w.at(-1)!.written} rows written, exactly the changed rows`
+      : `rows written vs changed: ${w.map((c) => `${c.written}/${c.expected}`).join(", ")}`;
+  row(
+    `1 % changed, 1 process, ${exact(changes.slice(0, REPEATS + 1))}`,
+    changedSummary,
+    vs(changedSummary.wall),
+  );
+  edgeRows("1 % changed", changedEdgeSummary, `, ${exact(changes.slice(REPEATS + 1))}`);
 
   // Each Edge invocation, medians over the repeats.
-  for (const [label, e] of [["full sync", fullEdge], ["no-op resync", noopEdge]] as const) {
+  for (
+    const [label, e] of [
+      ["full sync", fullEdge],
+      ["no-op resync", noopEdge],
+      ["1 % changed", changedEdgeSummary],
+    ] as const
+  ) {
     e.perInvocation.forEach((inv, i) => {
       const walked = Object.entries(inv.tables ?? {}).map(([t, n]) => `${t} ${n}`).join(", ");
       const finish = inv.status === "completed" ? "; retire, counts, validate links" : "";
@@ -277,6 +366,37 @@ for (const members of SIZES) {
       `benchmark have no events, so the first validation reconciles the ineligible ones).`,
   );
 }
+
+// The change-detection property at a larger size than npm test's.
+const PROPERTY_MEMBERS = envNumber("BENCH_PROPERTY_MEMBERS", 5_000);
+let property = "skipped";
+if (PROPERTY_MEMBERS > 0) {
+  progress(`change-detection property at ${PROPERTY_MEMBERS} members`);
+  const my = await recreateSourceDatabase("mynatca_bench_property");
+  await loadDemoData(my, scaled(PROPERTY_MEMBERS));
+  const config = loadConfig(syncConfig, {
+    ...env,
+    MYSQL_DB: "mynatca_bench_property",
+    SYNC_MAX_DEACTIVATE_RATIO: "1",
+  });
+  const rounds = envNumber("BENCH_PROPERTY_ROUNDS", 4);
+  const started = performance.now();
+  await checkIncrementalSync({
+    sql: getSql(config, "sync-property"),
+    config,
+    my,
+    seed: 2026,
+    rounds,
+    edits: Math.round(PROPERTY_MEMBERS / 20),
+    log: progress,
+  });
+  property = `held at ${PROPERTY_MEMBERS} members, ${rounds} rounds of ${
+    Math.round(PROPERTY_MEMBERS / 20)
+  } random edits (${Math.round((performance.now() - started) / 1000)} s)`;
+  await my.end();
+  await closePools();
+  await resetDev();
+}
 await db.end();
 
 console.log(
@@ -305,6 +425,7 @@ console.log("|---:|---|---:|---:|---|---:|---:|---:|---:|");
 for (const l of detail) console.log(l);
 console.log("");
 for (const n of notes) console.log(n);
+console.log(`- The change-detection property: ${property}.`);
 
 await Deno.mkdir("bench-results", { recursive: true });
 await Deno.writeTextFile(
@@ -313,6 +434,7 @@ await Deno.writeTextFile(
     {
       taken_at: new Date().toISOString(),
       config: { sizes: SIZES, repeats: REPEATS, slice: SLICE, linked_share: LINKED_SHARE },
+      property,
       rows_per_invocation: ROWS_PER_INVOCATION,
       runtime_alone: idle,
       sizes: results,

@@ -26,7 +26,7 @@ export const scaled = (members: number): DemoSize => ({
 });
 
 /** mulberry32: small, fast, and the same sequence on every machine. */
-function prng(seed: number) {
+export function prng(seed: number) {
   return () => {
     seed |= 0;
     seed = (seed + 0x6d2b79f5) | 0;

@@ -1,7 +1,7 @@
 // Operator CLI: the same sync as the Edge Function, outside the edge runtime,
 // without the per-invocation row budget, with a progress line per table.
 //   npm run sync -- --environment development [--dry-run] [--tables members,positions]
-//                   [--allow-mass-deactivation]
+//                   [--allow-mass-deactivation] [--full-compare]
 import { parseArgs } from "node:util";
 import { loadConfig } from "../shared/config.ts";
 import { syncConfig } from "../shared/sync/config.ts";
@@ -21,6 +21,8 @@ const { values } = parseArgs({
     // One-off: retire rows past SYNC_MAX_DEACTIVATE(_RATIO), after the
     // operator checked that the source really lost them. Logged as such.
     "allow-mass-deactivation": { type: "boolean", default: false },
+    // Compare full rows instead of source hashes; reports and repairs drift.
+    "full-compare": { type: "boolean", default: false },
   },
 });
 
@@ -41,6 +43,7 @@ try {
     tables,
     dryRun: values["dry-run"],
     allowMassDeactivation: values["allow-mass-deactivation"],
+    fullCompare: values["full-compare"],
     deadline: Date.now() + config.SYNC_TIMEOUT,
     onProgress: (table, rows, rate) => {
       if (current && current !== table) Deno.stderr.writeSync(encoder.encode("\n"));

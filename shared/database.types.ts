@@ -69,14 +69,14 @@ isOneToOne: false
                   ]
                 },"sync_cursor": {
                   Row: {
-                    "after_id": number,"environment_singleton": boolean,"failures": number,"started_at": string,"sync_id": string,"table_name": string,"tables": (string)[],"updated_at": string
+                    "after_id": number,"environment_singleton": boolean,"failures": number,"full_compare": boolean,"mapping_version": number | null,"started_at": string,"sync_id": string,"table_name": string,"tables": (string)[],"updated_at": string
                   }
                   ComputedFields: never
                   Insert: {
-                    "after_id"?: number,"environment_singleton"?: boolean,"failures"?: number,"started_at"?: string,"sync_id": string,"table_name": string,"tables": (string)[],"updated_at"?: string
+                    "after_id"?: number,"environment_singleton"?: boolean,"failures"?: number,"full_compare"?: boolean,"mapping_version"?: number | null,"started_at"?: string,"sync_id": string,"table_name": string,"tables": (string)[],"updated_at"?: string
                   }
                   Update: {
-                    "after_id"?: number,"environment_singleton"?: boolean,"failures"?: number,"started_at"?: string,"sync_id"?: string,"table_name"?: string,"tables"?: (string)[],"updated_at"?: string
+                    "after_id"?: number,"environment_singleton"?: boolean,"failures"?: number,"full_compare"?: boolean,"mapping_version"?: number | null,"started_at"?: string,"sync_id"?: string,"table_name"?: string,"tables"?: (string)[],"updated_at"?: string
                   }
                   Relationships: [
                     
@@ -433,14 +433,14 @@ isOneToOne: false
                   ]
                 },"sync_cursor": {
                   Row: {
-                    "after_id": number,"environment_singleton": boolean,"failures": number,"started_at": string,"sync_id": string,"table_name": string,"tables": (string)[],"updated_at": string
+                    "after_id": number,"environment_singleton": boolean,"failures": number,"full_compare": boolean,"mapping_version": number | null,"started_at": string,"sync_id": string,"table_name": string,"tables": (string)[],"updated_at": string
                   }
                   ComputedFields: never
                   Insert: {
-                    "after_id"?: number,"environment_singleton"?: boolean,"failures"?: number,"started_at"?: string,"sync_id": string,"table_name": string,"tables": (string)[],"updated_at"?: string
+                    "after_id"?: number,"environment_singleton"?: boolean,"failures"?: number,"full_compare"?: boolean,"mapping_version"?: number | null,"started_at"?: string,"sync_id": string,"table_name": string,"tables": (string)[],"updated_at"?: string
                   }
                   Update: {
-                    "after_id"?: number,"environment_singleton"?: boolean,"failures"?: number,"started_at"?: string,"sync_id"?: string,"table_name"?: string,"tables"?: (string)[],"updated_at"?: string
+                    "after_id"?: number,"environment_singleton"?: boolean,"failures"?: number,"full_compare"?: boolean,"mapping_version"?: number | null,"started_at"?: string,"sync_id"?: string,"table_name"?: string,"tables"?: (string)[],"updated_at"?: string
                   }
                   Relationships: [
                     

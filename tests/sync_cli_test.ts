@@ -100,6 +100,13 @@ test("npm run sync: a dry run, then a real run, of a small source", async () => 
     ["C4", "CLI", "Command Line"],
     ["C5", "CLI", "Command Line"],
   ]);
+  // --full-compare: full rows compared, drift reported (none here); without it, hashes.
+  assertEquals((await cli("--environment", "development")).report.details.full_compare, false);
+  const full = await cli("--environment", "development", "--full-compare");
+  assertEquals(full.code, 0, full.stderr);
+  assertEquals(full.report.details.full_compare, true);
+  assertEquals(full.report.details.full_compare_reason, "requested");
+  assertEquals(full.report.details.drift.members, { rows: 0, keys: [] });
   const runRows = await db`select operation, status from dev.sync_logs
                            where sync_id = ${real.report.sync_id} and table_name is null
                            order by id`;

@@ -1,14 +1,14 @@
 // Each synced table is one declaration (shared/sync/tables/<name>.ts): these
 // tests hold the declarations to the mapping that uses them, the real legacy
 // schema they read, and the Postgres tables they write.
-import { assert, assertEquals } from "./assert.ts";
+import { assert, assertEquals, assertMatch } from "./assert.ts";
 import { afterAll, baseEnv, db, test } from "./helpers.ts";
 import { loadDemoData, recreateSourceDatabase } from "../local/demo_data.ts";
 import { loadConfig } from "../shared/config.ts";
 import { syncConfig } from "../shared/sync/config.ts";
 import { openSource } from "../shared/sync/source.ts";
 import { SYNC_TABLES, TABLE_SPECS } from "../shared/sync/tables.ts";
-import { readName } from "../shared/sync/tables/table.ts";
+import { MAPPING_VERSION, readName } from "../shared/sync/tables/table.ts";
 
 const SOURCE_DB = "mynatca_tables_test";
 const my = await recreateSourceDatabase(SOURCE_DB);
@@ -43,9 +43,13 @@ test("each table's page query fetches its id and exactly the columns its declara
   try {
     for (const table of SYNC_TABLES) {
       const spec = TABLE_SPECS[table];
-      const page = await source.page(spec, 0, 2);
+      const page = await source.page(spec, 0, 2, MAPPING_VERSION);
       assertEquals(page.length, 2, table);
-      assertEquals(Object.keys(page[0]).sort(), ["id", ...spec.source.reads.map(readName)].sort());
+      assertEquals(
+        Object.keys(page[0]).sort(),
+        ["id", "sync_hash", ...spec.source.reads.map(readName)].sort(),
+      );
+      assertMatch(String(page[0].sync_hash), /^[0-9a-f]{32}$/, `${table}: an MD5 per row`);
       assert(Number(page[1].id) > Number(page[0].id), `${table} pages in id order`);
       const [[{ n }]] = await my.query(`select count(*) as n from ${spec.source.table}`) as [
         { n: number }[],

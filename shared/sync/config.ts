@@ -25,7 +25,9 @@ export const syncConfig = scheduledConfig.extend({
   SYNC_MAX_DEACTIVATE: z.coerce.number().int().min(0).default(200),
   SYNC_MAX_RESUME_FAILURES: z.coerce.number().int().min(1).default(5),
   /** Source rows one invocation walks before it saves its cursor (CPU budget). */
-  SYNC_ROWS_PER_INVOCATION: z.coerce.number().int().min(1).default(60_000),
+  SYNC_ROWS_PER_INVOCATION: z.coerce.number().int().min(1).default(25_000),
+  /** Every Nth scheduled run of an environment compares full rows instead of source hashes. */
+  SYNC_FULL_COMPARE_EVERY: z.coerce.number().int().min(1).default(28),
 });
 
 export type SyncConfig = z.infer<typeof syncConfig>;

@@ -8,6 +8,9 @@ export interface Cursor {
   tables: SyncTable[];
   table_name: SyncTable;
   after_id: number;
+  /** Decided when the run started; its resumptions keep them. */
+  full_compare: boolean;
+  mapping_version: number;
 }
 
 /**
@@ -22,7 +25,8 @@ export async function loadCursor(
   requested?: SyncTable[],
 ): Promise<Cursor | undefined> {
   const [saved] = await sql<Cursor[]>`
-    select sync_id, tables, table_name, after_id::int as after_id
+    select sync_id, tables, table_name, after_id::int as after_id, full_compare,
+           coalesce(mapping_version, 0) as mapping_version
     from ${sql(schema)}.sync_cursor
     where updated_at > now() - make_interval(secs => ${maxAgeMs / 1000})`;
   if (!saved) return undefined;
@@ -32,11 +36,14 @@ export async function loadCursor(
 
 export async function saveCursor(sql: Sql, schema: string, cursor: Cursor): Promise<void> {
   await sql`
-    insert into ${sql(schema)}.sync_cursor (sync_id, tables, table_name, after_id)
-    values (${cursor.sync_id}, ${cursor.tables}, ${cursor.table_name}, ${cursor.after_id})
+    insert into ${sql(schema)}.sync_cursor
+      (sync_id, tables, table_name, after_id, full_compare, mapping_version)
+    values (${cursor.sync_id}, ${cursor.tables}, ${cursor.table_name}, ${cursor.after_id},
+            ${cursor.full_compare}, ${cursor.mapping_version})
     on conflict (environment_singleton) do update
     set sync_id = excluded.sync_id, tables = excluded.tables, table_name = excluded.table_name,
-        after_id = excluded.after_id, updated_at = now(),
+        after_id = excluded.after_id, full_compare = excluded.full_compare,
+        mapping_version = excluded.mapping_version, updated_at = now(),
         failures = case when sync_cursor.sync_id = excluded.sync_id then sync_cursor.failures
                         else 0 end`;
 }

@@ -17,6 +17,20 @@ export interface SyncReport {
   dry_run: boolean;
   resumed: boolean;
   tables: Partial<Record<string, TableReport>>;
+  details: RunDetails;
+}
+
+/** How the run compared the source with Postgres (docs/sync.md#change-detection). */
+export interface RunDetails {
+  full_compare: boolean;
+  mapping_version: number;
+  full_compare_reason?: string;
+  /**
+   * A full comparison's findings, per table walked in this invocation: rows it
+   * changed whose stored hash matched the source's, which the hash path
+   * would have missed (the first MAX_LOGGED_REJECTIONS keys).
+   */
+  drift?: Record<string, { rows: number; keys: string[] }>;
 }
 
 /** A source record that was not written, and why; the member number where the record has one. */

@@ -3,6 +3,7 @@
 // share or number of a table's active rows, retires nothing.
 import type { Sql } from "../db.ts";
 import type { TableSpec } from "./tables/table.ts";
+import { hashTable } from "./writer.ts";
 
 export interface Retirement {
   active: number;
@@ -67,12 +68,20 @@ export async function retireVanished(
   if (limit && limits.allowMass) result.overridden = `${limit}; allowed once by an operator`;
   else if (limit) result.refused = `${limit}; nothing was deactivated`;
   if (result.refused || dryRun) return result;
-  const done = await sql.unsafe(
-    `${src}
-     update ${target} t set ${spec.retireSet}
-     where t.${spec.activeWhere} and not exists (select 1 from src where src.k = t."${spec.key}")`,
+  // A retired row's stored hash goes with it: a key that comes back with the
+  // same source row must be read and written again (re-activated).
+  const [done] = await sql.unsafe(
+    `${src}, retired as (
+       update ${target} t set ${spec.retireSet}
+       where t.${spec.activeWhere} and not exists (select 1 from src where src.k = t."${spec.key}")
+       returning t."${spec.key}"::text as k
+     ), forgotten as (
+       delete from ${hashTable(schema)} x using retired
+       where x.table_name = '${spec.name}' and x.source_key = retired.k
+     )
+     select count(*)::int as retired from retired`,
     param,
   );
-  result.retired = done.count;
+  result.retired = done.retired;
   return result;
 }

@@ -9,7 +9,7 @@ import { log } from "../log.ts";
 import { countCursorFailure, type Cursor, dropCursor, loadCursor, saveCursor } from "./cursor.ts";
 import { describeRunFailure, failureAnswer, faultCode } from "./failure.ts";
 import { withSyncLock } from "./lock.ts";
-import type { SyncReport } from "./report.ts";
+import { MAX_LOGGED_REJECTIONS, type SyncReport } from "./report.ts";
 import { syncRetries } from "./retries.ts";
 import { RunLog } from "./run_log.ts";
 import { openRetryingSource, type Source } from "./source.ts";
@@ -18,6 +18,7 @@ import { validateLinks } from "./validate_links.ts";
 import { type RunContext, walkTable } from "./walk.ts";
 import { refreshDerivedCounts } from "./derived_counts.ts";
 import { retireVanished } from "./retire.ts";
+import { decideMode, fullCompareDone, type RunMode } from "./mode.ts";
 
 export interface SyncOptions {
   environment: Environment;
@@ -30,6 +31,10 @@ export interface SyncOptions {
   /** Retire past the guard's limits, once (operator CLI only; logged as such). */
   allowMassDeactivation?: boolean;
   onProgress?: RunContext["onProgress"];
+  /** Compare full rows instead of source hashes, and report drift. */
+  fullCompare?: boolean;
+  /** pg_cron started the run (counted towards SYNC_FULL_COMPARE_EVERY). */
+  scheduled?: boolean;
 }
 
 export async function runSync(
@@ -67,6 +72,16 @@ async function lockedRun(
     : await retries.postgres(() => loadCursor(sql, shared, config.MAX_SYNC_AGE, opts.tables));
   const syncId = cursor?.sync_id ?? crypto.randomUUID();
   const tables = cursor?.tables ?? inSyncOrder(opts.tables ?? SYNC_TABLES);
+  const mode: RunMode = cursor
+    ? { fullCompare: cursor.full_compare, mappingVersion: cursor.mapping_version }
+    : await retries.postgres(() =>
+      decideMode(sql, shared, {
+        requested: opts.fullCompare ?? false,
+        scheduled: opts.scheduled ?? false,
+        every: config.SYNC_FULL_COMPARE_EVERY,
+        dryRun,
+      })
+    );
   const runLog = new RunLog(sql, shared, syncId, dryRun, retries);
   const report: SyncReport = {
     sync_id: syncId,
@@ -75,6 +90,12 @@ async function lockedRun(
     dry_run: dryRun,
     resumed: !!cursor,
     tables: {},
+    details: {
+      full_compare: mode.fullCompare,
+      mapping_version: mode.mappingVersion,
+      ...(mode.reason ? { full_compare_reason: mode.reason } : {}),
+      ...(mode.fullCompare ? { drift: {} } : {}),
+    },
   };
   if (!cursor) await runLog.started();
 
@@ -98,6 +119,8 @@ async function lockedRun(
       allowMassDeactivation: opts.allowMassDeactivation ?? false,
       dryRunKeys: new Map(),
       onProgress: opts.onProgress,
+      fullCompare: mode.fullCompare,
+      mappingVersion: mode.mappingVersion,
     };
     const walked = await syncTables(run, report, runLog, cursor);
     if (walked.finished && !dryRun) await finishRun(run, opts.environment, walked.members);
@@ -170,6 +193,15 @@ async function syncTables(
     const walk = await walkTable(run, table, cursor?.table_name === table ? cursor.after_id : 0);
     const { counts } = walk;
     report.tables[table] = counts;
+    if (report.details.drift) {
+      report.details.drift[table] = {
+        rows: walk.drift.length,
+        keys: walk.drift.slice(0, MAX_LOGGED_REJECTIONS),
+      };
+      if (walk.drift.length) {
+        log("warn", "sync_drift", { table, sync_id: run.syncId, rows: walk.drift.length });
+      }
+    }
     let refused: string | undefined, overridden: string | undefined;
     if (!walk.stopped) {
       // Keys seen by a walk done wholly in this invocation are the
@@ -195,7 +227,14 @@ async function syncTables(
     if (walk.stopped) return { finished: false };
     const next = tables[tables.indexOf(table) + 1];
     if (!run.dryRun && next) {
-      const saved = { sync_id: run.syncId, tables, table_name: next, after_id: 0 };
+      const saved = {
+        sync_id: run.syncId,
+        tables,
+        table_name: next,
+        after_id: 0,
+        full_compare: run.fullCompare,
+        mapping_version: run.mappingVersion,
+      };
       await run.retries.postgres(() => saveCursor(run.sql, run.schema, saved));
     }
   }
@@ -209,6 +248,9 @@ async function finishRun(run: RunContext, environment: Environment, members?: st
   if (run.tables.includes("members")) {
     const numbers = members ?? (await sourceKeys(run, "members")) as string[];
     await retries.postgres(() => validateLinks(sql, environment, run.syncId, numbers));
+  }
+  if (run.fullCompare && SYNC_TABLES.every((t) => run.tables.includes(t))) {
+    await retries.postgres(() => fullCompareDone(sql, schema, run.mappingVersion));
   }
   await retries.postgres(() => dropCursor(sql, schema));
 }

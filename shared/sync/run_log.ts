@@ -38,9 +38,11 @@ export class RunLog {
       replaced: Replacement[];
       refused?: string;
       overridden?: string;
+      /** A full comparison's drift (absent on the hash path). */
+      drift?: string[];
     },
   ) {
-    const { stopped, refused, overridden, rejected, replaced } = outcome;
+    const { stopped, refused, overridden, rejected, replaced, drift } = outcome;
     return this.write({
       table_name: table,
       operation: refused ? "sync_error" : "sync_complete",
@@ -52,8 +54,11 @@ export class RunLog {
       records_deactivated: counts.deactivated,
       records_failed: counts.failed,
       duration_ms: counts.duration_ms,
-      error_details: rejected.length || replaced.length || refused || overridden
+      error_details: rejected.length || replaced.length || refused || overridden || drift?.length
         ? {
+          ...(drift?.length
+            ? { drift: drift.slice(0, MAX_LOGGED_REJECTIONS), drift_total: drift.length }
+            : {}),
           ...(refused ? { deactivation_refused: refused } : {}),
           ...(overridden ? { mass_deactivation_allowed: overridden } : {}),
           rejected: rejected.slice(0, MAX_LOGGED_REJECTIONS),
@@ -99,6 +104,8 @@ export class RunLog {
       status: report.status,
       duration_ms: report.duration_ms,
       ...totals(report),
+      // How the run compared (hashes or full rows) and any drift it found.
+      error_details: report.details,
     });
   }
 

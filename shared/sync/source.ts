@@ -6,10 +6,22 @@ import type { SyncConfig } from "./config.ts";
 import type { SourceRow } from "./mapping.ts";
 import { isTransientMysqlError } from "./mysql_errors.ts";
 import type { SyncRetries } from "./retries.ts";
-import { keyQuery, pageQuery, type TableSpec } from "./tables/table.ts";
+import { hashPageQuery, keyQuery, pageQuery, rowsQuery, type TableSpec } from "./tables/table.ts";
+
+/** A source row's id, key and hash (hashPageQuery). */
+export interface KeyHash {
+  id: number;
+  k: unknown;
+  h: string;
+}
 
 export interface Source {
-  page(table: TableSpec, afterId: number, limit: number): Promise<SourceRow[]>;
+  /** A keyset page of full rows, with their hashes (`sync_hash`) under mapping `version` if given. */
+  page(table: TableSpec, afterId: number, limit: number, version?: number): Promise<SourceRow[]>;
+  /** The full rows of these source ids, with their hashes. */
+  rows(table: TableSpec, ids: number[], version: number): Promise<SourceRow[]>;
+  /** A keyset page of ids, keys and hashes. */
+  hashes(table: TableSpec, afterId: number, limit: number, version: number): Promise<KeyHash[]>;
   keys(table: TableSpec): Promise<unknown[]>;
   close(): Promise<void>;
 }
@@ -69,10 +81,21 @@ export async function openSource(config: SyncConfig): Promise<Source> {
     throw err;
   }
   return {
-    async page(table, afterId, limit) {
-      const sql = pageQuery(table.source);
+    async page(table, afterId, limit, version) {
+      const sql = pageQuery(table.source, version);
       const [rows] = await conn.query({ sql, timeout: QUERY_TIMEOUT_MS }, [afterId, limit]);
       return rows as SourceRow[];
+    },
+    async rows(table, ids, version) {
+      if (ids.length === 0) return [];
+      const sql = rowsQuery(table.source, version);
+      const [rows] = await conn.query({ sql, timeout: QUERY_TIMEOUT_MS }, [ids]);
+      return rows as SourceRow[];
+    },
+    async hashes(table, afterId, limit, version) {
+      const sql = hashPageQuery(table, version);
+      const [rows] = await conn.query({ sql, timeout: QUERY_TIMEOUT_MS }, [afterId, limit]);
+      return rows as KeyHash[];
     },
     async keys(table) {
       const [rows] = await conn.query({ sql: keyQuery(table), timeout: QUERY_TIMEOUT_MS });
@@ -108,7 +131,10 @@ export async function openRetryingSource(
       }
     });
   return {
-    page: (table, afterId, limit) => read((s) => s.page(table, afterId, limit)),
+    page: (table, afterId, limit, version) => read((s) => s.page(table, afterId, limit, version)),
+    rows: (table, ids, version) => read((s) => s.rows(table, ids, version)),
+    hashes: (table, afterId, limit, version) =>
+      read((s) => s.hashes(table, afterId, limit, version)),
     keys: (table) => read((s) => s.keys(table)),
     close: () => source.close(),
   };

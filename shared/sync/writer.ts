@@ -10,7 +10,18 @@ export interface BatchResult {
   inserted: number;
   updated: number;
   rejected: Rejection[];
+  /**
+   * Keys of rows this batch changed although their stored source hash equals
+   * the source's: rows the hash path would have missed (drift).
+   */
+  drift: string[];
 }
+
+/** The column of a mapped row that carries its source row's hash (absent: store none). */
+export const HASH_FIELD = "sync_hash";
+
+/** Where the hash each synced row was last written from is kept (platform-owned). */
+export const hashTable = (schema: string) => `private."${schema}_sync_hashes"`;
 
 const statements = new Map<string, { upsert: string; preview: string }>();
 
@@ -39,16 +50,27 @@ export function statementsFor(schema: string, spec: TableSpec) {
   const extraCols = [stamp, follows?.column].filter((c): c is string => !!c);
   const extraVals = [stamp ? "now()" : undefined, follows ? `"${follows.source}"` : undefined]
     .filter((v): v is string => !!v);
+  const hashes = hashTable(schema);
   found = {
     // Unchanged rows are filtered out by a read-only join first: ON
     // CONFLICT DO UPDATE would lock (and so write) every conflicting row,
     // even where its WHERE then skips the update.
     upsert: `
       with s as (
-        select * from json_to_recordset($1::text::json) as s(${record})
+        select * from json_to_recordset($1::text::json) as s(${record}, ${HASH_FIELD} uuid)
       ), changed as (
-        select s.* from s left join ${target} t on t."${spec.key}" = s."${spec.key}"
+        select s.*, (t."${spec.key}" is not null and x.hash = s.${HASH_FIELD}) as missed
+        from s left join ${target} t on t."${spec.key}" = s."${spec.key}"
+        left join ${hashes} x on x.table_name = '${spec.name}' and x.source_key = s."${spec.key}"::text
         where t."${spec.key}" is null or ${tuple("t")} is distinct from ${tuple("s")}
+      ), hashed as (
+        -- The hash is stored with the row, in the same statement: a batch
+        -- the database refuses leaves neither behind.
+        insert into ${hashes} as x (table_name, source_key, hash)
+        select '${spec.name}', s."${spec.key}"::text, s.${HASH_FIELD} from s
+        where s.${HASH_FIELD} is not null
+        on conflict (table_name, source_key) do update set hash = excluded.hash
+          where x.hash is distinct from excluded.hash
       ), up as (
         insert into ${target} as t (${[list, ...extraCols.map((c) => `"${c}"`)].join(", ")})
         select ${[list, ...extraVals].join(", ")} from changed
@@ -58,12 +80,15 @@ export function statementsFor(schema: string, spec: TableSpec) {
         returning (xmax = 0) as inserted
       )
       select count(*) filter (where inserted)::int as inserted,
-             count(*) filter (where not inserted)::int as updated
+             count(*) filter (where not inserted)::int as updated,
+             (select coalesce(json_agg("${spec.key}"::text), '[]') from changed where missed)::text
+               as drift
       from up`,
     preview: `
       select count(*) filter (where t."${spec.key}" is null)::int as inserted,
              count(*) filter (where t."${spec.key}" is not null
-                              and ${tuple("t")} is distinct from ${tuple("s")})::int as updated
+                              and ${tuple("t")} is distinct from ${tuple("s")})::int as updated,
+             '[]' as drift
       from json_to_recordset($1::text::json) as s(${record})
       left join ${target} t on t."${spec.key}" = s."${spec.key}"`,
   };
@@ -83,11 +108,11 @@ export async function writeBatch(
   rows: Record<string, unknown>[],
   dryRun: boolean,
 ): Promise<BatchResult> {
-  if (rows.length === 0) return { inserted: 0, updated: 0, rejected: [] };
+  if (rows.length === 0) return { inserted: 0, updated: 0, rejected: [], drift: [] };
   const { upsert, preview } = statementsFor(schema, spec);
   try {
     const [r] = await sql.unsafe(dryRun ? preview : upsert, [JSON.stringify(rows)]);
-    return { inserted: r.inserted, updated: r.updated, rejected: [] };
+    return { inserted: r.inserted, updated: r.updated, rejected: [], drift: JSON.parse(r.drift) };
   } catch (err) {
     // Only a row's own data (SQLSTATE classes 22 and 23) can be isolated by
     // splitting; anything else is the whole batch's problem.
@@ -100,6 +125,7 @@ export async function writeBatch(
         inserted: 0,
         updated: 0,
         rejected: [{ key: String(rows[0][spec.key]), reason: `rejected by the database: ${why}` }],
+        drift: [],
       };
     }
     const half = Math.ceil(rows.length / 2);
@@ -109,6 +135,7 @@ export async function writeBatch(
       inserted: a.inserted + b.inserted,
       updated: a.updated + b.updated,
       rejected: [...a.rejected, ...b.rejected],
+      drift: [...a.drift, ...b.drift],
     };
   }
 }

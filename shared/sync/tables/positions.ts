@@ -108,5 +108,8 @@ export const positions = defineTable<PositionRow, "positions">({
   normalizeKey: (k) => (typeof k === "number" ? k : null),
   activeWhere: "active",
   retireSet: "active = false",
+  // active = EndDate not in the past: an active row whose end date has passed
+  // maps differently today, though its source row did not change.
+  recheck: "active and end_date < $1::date",
   screen: { references: members.name, check: onlySyncedMembers },
 });

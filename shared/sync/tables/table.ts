@@ -56,6 +56,13 @@ export interface TableSpec<Row = Record<string, unknown>, Name extends string = 
    * the rest rejected; `pending` holds the keys of `references` this run
    * mapped but did not write (a dry run), which count as existing.
    */
+  /**
+   * Rows whose mapping depends on the day as well as on the source (a
+   * position's `active`): an SQL predicate over the Postgres table, `$1` being
+   * today (`YYYY-MM-DD`), of rows the day may have changed. The hash path
+   * re-reads them though their source hash is unchanged.
+   */
+  recheck?: string;
   screen?: {
     references: string;
     check: (sql: Sql, schema: string, rows: Row[], pending: Set<string>) => Promise<Screened<Row>>;
@@ -69,9 +76,63 @@ export const defineTable = <Row, Name extends string>(spec: TableSpec<Row, Name>
 export const readName = (read: string) =>
   /\s+as\s+(\w+)$/i.exec(read)?.[1] ?? read.slice(read.lastIndexOf(".") + 1);
 
-/** One keyset page of the source table, joined to what the mapping reads; `?` = after id, limit. */
-export function pageQuery({ table, alias, id, reads, joins = [] }: SourceDeclaration): string {
-  return `select ${alias}.${id} as id, ${reads.join(", ")}
+/**
+ * The version of the mapping rules (tables/*.ts, mapping.ts). It is part of
+ * every source row hash, so bumping it makes every stored hash differ: bump
+ * it whenever a mapping rule changes what a row maps to. A run whose version
+ * differs from the last full comparison's compares full rows.
+ */
+export const MAPPING_VERSION = 1;
+
+/** The SQL expression of a `reads` entry (without its `as Name`). */
+const readExpression = (read: string) => read.replace(/\s+as\s+\w+$/i, "");
+
+/**
+ * MySQL's hash of a source row: MD5 over the mapping version and every column
+ * the mapping reads (joined ones included), each written as `v<value>` or
+ * `n` for NULL, so NULL, '' and the text 'NULL' all differ; char(31) (unit
+ * separator) between them. 32 hex digits, read into Postgres as a uuid.
+ */
+export function hashExpression({ reads }: SourceDeclaration, version: number): string {
+  const parts = reads.map((r) => `ifnull(concat('v', ${readExpression(r)}), 'n')`);
+  return `md5(concat_ws(char(31), '${Math.trunc(version)}', ${parts.join(", ")}))`;
+}
+
+/** The columns the mapping reads and, unless `version` is undefined, the row's hash. */
+const selectFrom = (source: SourceDeclaration, version: number | undefined) => {
+  const { table, alias, id, reads, joins = [] } = source;
+  const hash = version === undefined ? "" : `, ${hashExpression(source, version)} as sync_hash`;
+  return `select ${alias}.${id} as id, ${reads.join(", ")}${hash}
+    from ${table} ${alias} ${joins.join(" ")}`;
+};
+
+/**
+ * One keyset page of the source table, joined to what the mapping reads, with
+ * each row's hash (`sync_hash`); `?` = after id, limit.
+ */
+export function pageQuery(source: SourceDeclaration, version?: number): string {
+  const { alias, id } = source;
+  return `${selectFrom(source, version)}
+    where ${alias}.${id} > ? order by ${alias}.${id} limit ?`;
+}
+
+/** The rows of the given source ids (`?` = the list), as pageQuery reads them. */
+export function rowsQuery(source: SourceDeclaration, version: number): string {
+  const { alias, id } = source;
+  return `${selectFrom(source, version)} where ${alias}.${id} in (?) order by ${alias}.${id}`;
+}
+
+/**
+ * One keyset page of ids, keys and hashes only: what a run compares before it
+ * reads full rows. `?` = after id, limit.
+ */
+export function hashPageQuery(
+  spec: Pick<TableSpec, "source" | "sourceKey">,
+  version: number,
+): string {
+  const { table, alias, id, joins = [] } = spec.source;
+  return `select ${alias}.${id} as id, ${alias}.${spec.sourceKey} as k,
+      ${hashExpression(spec.source, version)} as h
     from ${table} ${alias} ${joins.join(" ")}
     where ${alias}.${id} > ? order by ${alias}.${id} limit ?`;
 }

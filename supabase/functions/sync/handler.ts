@@ -33,13 +33,17 @@ export function syncHandler(vars: EnvSource = Deno.env.toObject()) {
       },
       POST: {
         input: body(syncBody),
-        async handle({ config, input, environment }) {
+        async handle({ config, input, environment, caller }) {
           // Never retried as a whole: the run retries its own steps, and its
           // deadline, computed once here, bounds them all.
           const report = await runSync(getSql(config, "sync"), config, {
             environment,
             tables: input.tables,
             dryRun: input.dry_run,
+            fullCompare: input.full_compare,
+            // pg_cron's calls carry the scheduler's key: they count towards
+            // SYNC_FULL_COMPARE_EVERY.
+            scheduled: caller.kind === "service" && caller.role === "scheduler",
             deadline: Date.now() + Math.min(config.SYNC_TIMEOUT, EDGE_WALL_BUDGET_MS),
             rowBudget: config.SYNC_ROWS_PER_INVOCATION,
           });

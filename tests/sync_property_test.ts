@@ -1,0 +1,117 @@
+// The hash path against full comparisons and fresh full syncs, over seeded
+// rounds of random edits to a real MariaDB source (tests/support/sync_property.ts).
+import { assert, assertEquals } from "./assert.ts";
+import {
+  afterAll,
+  baseEnv,
+  call,
+  db,
+  SCHEDULER_KEY,
+  serveFunctions,
+  SERVICE_KEY,
+  test,
+} from "./helpers.ts";
+import { MAPPING_VERSION } from "../shared/sync/tables/table.ts";
+import { loadDemoData, mysqlConnect, recreateSourceDatabase, scaled } from "../local/demo_data.ts";
+import { loadConfig } from "../shared/config.ts";
+import { closePools, getSql } from "../shared/db.ts";
+import { syncConfig } from "../shared/sync/config.ts";
+import { checkIncrementalSync } from "./support/sync_property.ts";
+
+const SOURCE_DB = "mynatca_sync_property_test";
+const my = await recreateSourceDatabase(SOURCE_DB);
+// Small pages, so every table spans several key pages and write batches.
+const config = loadConfig(syncConfig, {
+  ...baseEnv(),
+  MYSQL_DB: SOURCE_DB,
+  SYNC_BATCH_SIZE: "13",
+  // Random deletes of a small source pass the retirement guard's share (the
+  // guard has tests of its own).
+  SYNC_MAX_DEACTIVATE_RATIO: "1",
+  LOG_LEVEL: "silent",
+});
+const sql = getSql(config, "sync-property-test");
+const server = serveFunctions({
+  ...baseEnv(),
+  MYSQL_DB: SOURCE_DB,
+  SYNC_FULL_COMPARE_EVERY: "3",
+  SYNC_MAX_DEACTIVATE_RATIO: "1",
+});
+const sync = (body: Record<string, unknown> = {}, token = SERVICE_KEY) =>
+  call(server.fn("sync"), { token, body: { environment: "development", ...body } });
+
+afterAll(async () => {
+  await server.close();
+  await my.end();
+  await closePools();
+  const admin = await mysqlConnect("mysql");
+  await admin.query(`drop database if exists ${SOURCE_DB}`);
+  await admin.end();
+});
+
+test("after random edits, the hash path equals a full comparison and a fresh full sync", async () => {
+  await loadDemoData(my, scaled(300));
+  await checkIncrementalSync({ sql, config, my, seed: 19, rounds: 6, edits: 30 });
+});
+
+test("full_compare: true reports and repairs what the hash path cannot see", async () => {
+  assertEquals((await sync({ full_compare: true })).status, 200);
+  const [{ member_number }] = await db`update dev.members set first_name = 'Edited by hand'
+    where member_number = (select min(member_number) from dev.members where first_name <> 'Edited by hand')
+    returning member_number`;
+  const byHashes = await sync();
+  assertEquals(byHashes.body.details.full_compare, false);
+  assertEquals(byHashes.body.details.drift, undefined);
+  assertEquals(byHashes.body.tables.members.updated, 0, "the source hash did not change");
+  const full = await sync({ full_compare: true });
+  assertEquals(full.body.details.full_compare, true);
+  assertEquals(full.body.details.full_compare_reason, "requested");
+  assertEquals(full.body.details.drift.members, { rows: 1, keys: [member_number] });
+  assertEquals(full.body.details.drift.positions, { rows: 0, keys: [] });
+  assertEquals(full.body.tables.members.updated, 1);
+  const [row] = await db`select first_name from dev.members where member_number = ${member_number}`;
+  assert(row.first_name !== "Edited by hand", "repaired");
+  const [logged] = await db`select error_details from dev.sync_logs
+    where sync_id = ${full.body.sync_id} and table_name = 'members'`;
+  assertEquals(logged.error_details.drift, [member_number]);
+  assertEquals(logged.error_details.drift_total, 1);
+  assertEquals((await sync({ full_compare: true })).body.details.drift.members.rows, 0);
+});
+
+test("every SYNC_FULL_COMPARE_EVERY-th scheduled run compares full rows, and so does a new mapping version", async () => {
+  assertEquals((await sync({ full_compare: true })).status, 200);
+  await db`update private.dev_sync_state set scheduled_runs = 0`;
+  const modes = [];
+  for (const token of [SCHEDULER_KEY, SERVICE_KEY, SCHEDULER_KEY, SCHEDULER_KEY, SCHEDULER_KEY]) {
+    const res = await sync({}, token);
+    assertEquals(res.status, 200, JSON.stringify(res.body));
+    modes.push(res.body.details.full_compare_reason ?? "hashes");
+  }
+  // The operator's call (the second) is not counted; the third scheduled one compares.
+  assertEquals(modes, ["hashes", "hashes", "hashes", "scheduled", "hashes"]);
+  const [state] = await db`select scheduled_runs::int as runs from private.dev_sync_state`;
+  assertEquals(state.runs, 4);
+
+  await db`update private.dev_sync_state set mapping_version = ${MAPPING_VERSION - 1}`;
+  const redeployed = await sync();
+  assertEquals(redeployed.body.details.full_compare_reason, "mapping_version");
+  const [after] = await db`select mapping_version from private.dev_sync_state`;
+  assertEquals(after.mapping_version, MAPPING_VERSION, "a completed full comparison stores it");
+  assertEquals((await sync()).body.details.full_compare, false);
+});
+
+test("an active position whose end date has passed is read again though its source row did not change", async () => {
+  const yesterday = new Date(Date.now() - 86_400_000).toISOString().slice(0, 10);
+  const [{ id }] = await db`select min(source_id) as id from dev.positions`;
+  await my.query(`update position set EndDate = ? where PositionID = ?`, [yesterday, id]);
+  assertEquals((await sync()).status, 200);
+  // As the run of the day before wrote it: still active, its hash stored.
+  const [p] = await db`update dev.positions set active = true
+    where source_id = ${id} and end_date = ${yesterday} returning source_id`;
+  assert(p, "the position was synced with its end date");
+  const res = await sync();
+  assertEquals(res.body.details.full_compare, false);
+  assertEquals(res.body.tables.positions.updated, 1);
+  const [now] = await db`select active from dev.positions where source_id = ${id}`;
+  assertEquals(now.active, false);
+});
