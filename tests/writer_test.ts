@@ -27,13 +27,21 @@ Deno.test("statementsFor: built once per schema and table; never updates the key
 test("statementsFor: inserts, updates only what changed, stamps only a change, email follows a changed source", async () => {
   const conn = await db.reserve();
   try {
+    // The writer keeps each row's source hash in private.<schema>_sync_hashes
+    // in the same statement: a twin of development's for this schema.
+    await conn.unsafe(
+      `create table private.pg_temp_sync_hashes (like private.dev_sync_hashes including all)`,
+    );
     await conn.unsafe(`create temporary table members (
       member_number text primary key, last_name text, source_email text, email text,
       last_sync timestamptz)`);
     const { upsert, preview } = statementsFor("pg_temp", spec);
-    const write = async (sql: string, rows: Record<string, unknown>[]) => ({
-      ...(await conn.unsafe(sql, [JSON.stringify(rows)]))[0],
-    });
+    const write = async (sql: string, rows: Record<string, unknown>[]) => {
+      const [r] = await conn.unsafe(sql, [JSON.stringify(rows)]);
+      // Rows without source hashes: nothing written here can be drift.
+      assertEquals(JSON.parse(r.drift), []);
+      return { inserted: r.inserted, updated: r.updated };
+    };
     const table = async () =>
       (await conn.unsafe(`select member_number, last_name, email, source_email, last_sync
                           from pg_temp.members order by 1`)).map((r) => ({ ...r }));
@@ -72,6 +80,7 @@ test("statementsFor: inserts, updates only what changed, stamps only a change, e
     assertEquals((await table())[0].email, "new@example.org");
   } finally {
     await conn.unsafe("drop table if exists pg_temp.members").catch(() => {});
+    await conn.unsafe("drop table if exists private.pg_temp_sync_hashes").catch(() => {});
     conn.release();
   }
 });

@@ -130,9 +130,6 @@ export async function walkTable(run: RunContext, table: SyncTable, startAfter: n
   let next = outOfTime() ? undefined : fetchPage(afterId);
   try {
     while (next) {
-      // Writes go on other connections than the lock's: each page first
-      // makes sure the run still holds it.
-      await run.checkLock();
       const page = await next;
       if (page === undefined) break;
       afterId = page.end;
@@ -149,6 +146,9 @@ export async function walkTable(run: RunContext, table: SyncTable, startAfter: n
         const end = i + size >= mapped.length
           ? afterId
           : Number(batch[batch.length - 1][SOURCE_ID]);
+        // Writes go on other connections than the lock's: each batch first
+        // makes sure the run still holds it (a key page spans many batches).
+        await run.checkLock();
         await writes.add(await screen(run, spec, batch, walk.rejected), end);
       }
     }
