@@ -24,6 +24,7 @@
 // on its command line.
 import { parseArgs } from "node:util";
 import { ConfigError, type EnvSource, loadConfig } from "../shared/config.ts";
+import { parseDotenv } from "../local/dotenv.ts";
 
 const ROOT = new URL("..", import.meta.url).pathname.replace(/\/$/, "");
 export const DEFAULT_ENV_FILE = "supabase/functions/.env.production";
@@ -63,30 +64,6 @@ const PLATFORM_PROVIDED: EnvSource = {
 
 export class PreflightError extends Error {}
 
-/** A .env file as the CLI reads it: KEY=value, quotes, `export`, multi-line double quotes. */
-export function parseEnvFile(text: string): Record<string, string> {
-  const out: Record<string, string> = {};
-  const line = /^\s*(?:export\s+)?([A-Za-z_][A-Za-z0-9_]*)\s*=\s*(.*)$/;
-  const lines = text.split(/\r?\n/);
-  for (let i = 0; i < lines.length; i++) {
-    const m = line.exec(lines[i]);
-    if (!m) continue;
-    let value = m[2];
-    if (value.startsWith('"')) {
-      let body = value.slice(1);
-      while (!/(^|[^\\])"\s*(#.*)?$/.test(body) && i + 1 < lines.length) body += "\n" + lines[++i];
-      body = body.replace(/"\s*(#.*)?$/, "");
-      value = body.replace(/\\n/g, "\n").replace(/\\"/g, '"');
-    } else if (value.startsWith("'")) {
-      value = value.slice(1).replace(/'\s*(#.*)?$/, "");
-    } else {
-      value = value.replace(/\s+#.*$/, "").trim();
-    }
-    out[m[1]] = value;
-  }
-  return out;
-}
-
 export interface Options {
   ref: string;
   envFile: string;
@@ -125,7 +102,7 @@ export async function preflight(opts: Options, env: EnvSource): Promise<Record<s
   if (await isTracked(opts.envFile)) {
     fail(`the secrets file ${opts.envFile} is committed to git: use an ignored file`);
   }
-  const secrets = parseEnvFile(text);
+  const secrets = parseDotenv(text);
   const platform = Object.keys(secrets).filter((name) => name.startsWith("SUPABASE_"));
   if (platform.length) {
     fail(`${opts.envFile} sets ${platform.join(", ")}: Supabase sets these itself; remove them`);

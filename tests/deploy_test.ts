@@ -6,7 +6,8 @@
 // failing step stops the deploy; each pre-flight failure stops it before any
 // call, saying what to fix.
 import { assert, assertEquals, assertMatch } from "./assert.ts";
-import { parseEnvFile, vaultSecrets } from "../scripts/deploy.ts";
+import { vaultSecrets } from "../scripts/deploy.ts";
+import { parseDotenv } from "../local/dotenv.ts";
 
 const ROOT = new URL("..", import.meta.url).pathname;
 const REF = "abcdefghijklmnopqrst";
@@ -354,7 +355,7 @@ for (const c of preflightCases) {
 
 Deno.test("the secrets file is read as the CLI reads a .env file", () => {
   assertEquals(
-    parseEnvFile(
+    parseDotenv(
       [
         "# comment",
         "export A=1",
