@@ -6,7 +6,13 @@
 // transaction. A role authenticator may not switch to fails the request, as
 // it does in PostgREST.
 import postgres from "postgres";
-import { createLocalJWKSet, type JSONWebKeySet, type JWTPayload, jwtVerify } from "jose";
+import {
+  createLocalJWKSet,
+  decodeProtectedHeader,
+  type JSONWebKeySet,
+  type JWTPayload,
+  jwtVerify,
+} from "jose";
 import { STACK_PG_PORT } from "../../local/stack.ts";
 import { LOCAL_ISSUER_DOMAIN, localJwks } from "../../local/issuer.ts";
 import { LOCAL_JWT_SECRET } from "../../local/stack.ts";
@@ -45,10 +51,9 @@ export class RejectedToken extends Error {}
 
 /** Verifies a token the way the project's API does: HS256 with the secret, or the issuer's keys. */
 export async function verifyToken(token: string, trust: Trust): Promise<JWTPayload> {
-  const [header] = token.split(".");
-  let alg: unknown;
+  let alg: unknown, kid: unknown;
   try {
-    alg = JSON.parse(atob(header.replace(/-/g, "+").replace(/_/g, "/"))).alg;
+    ({ alg, kid } = decodeProtectedHeader(token));
   } catch {
     throw new RejectedToken("malformed token");
   }
@@ -58,7 +63,6 @@ export async function verifyToken(token: string, trust: Trust): Promise<JWTPaylo
         algorithms: ["HS256"],
       })).payload;
     }
-    const kid = JSON.parse(atob(header.replace(/-/g, "+").replace(/_/g, "/"))).kid;
     if (trust.projectKeys?.keys.some((k) => k.kid === kid)) {
       return (await jwtVerify(token, createLocalJWKSet(trust.projectKeys), {
         algorithms: ["ES256", "RS256"],
