@@ -3,6 +3,7 @@
 // share or number of a table's active rows, retires nothing.
 import type { Sql } from "../db.ts";
 import type { TableSpec } from "./tables/table.ts";
+import { notInSource, sourceIsEmpty, type SourceKeys } from "./source_keys.ts";
 import { hashTable } from "./writer.ts";
 
 export interface Retirement {
@@ -26,7 +27,7 @@ export interface RetirementLimits {
 }
 
 /**
- * Retires (never deletes) active rows whose key is not in `sourceKeys`,
+ * Retires (never deletes) active rows whose key the source no longer holds,
  * unless the source is empty or more than `maxRatio` of the active rows
  * would go: that smells of a broken source, not of real departures.
  */
@@ -34,28 +35,29 @@ export async function retireVanished(
   sql: Sql,
   schema: string,
   spec: TableSpec,
-  sourceKeys: (string | number)[],
+  sourceKeys: SourceKeys,
   limits: RetirementLimits,
   dryRun: boolean,
 ): Promise<Retirement> {
   const target = `"${schema}"."${spec.name}"`;
-  // Joins, not per-row subqueries: both statements run as hash (anti) joins.
-  const src = `with src as materialized (
-      select distinct v::${spec.keyType} as k from json_array_elements_text($1::text::json) as j(v))`;
-  const param = [JSON.stringify(sourceKeys)];
+  // Anti-joins, not per-row subqueries: both statements run as hash joins.
+  const { joins, absent, notExists, value } = notInSource(
+    sourceKeys,
+    schema,
+    `t."${spec.key}"::text`,
+    1,
+  );
   const [count] = await sql.unsafe(
-    `${src}
-     select count(*)::int as active, count(*) filter (where src.k is null)::int as vanished
-     from ${target} t left join src on src.k = t."${spec.key}"
-     where t.${spec.activeWhere}`,
-    param,
+    `select count(*)::int as active, count(*) filter (where ${absent})::int as vanished
+     from ${target} t ${joins} where t.${spec.activeWhere}`,
+    [value],
   );
   const result: Retirement = { active: count.active, vanished: count.vanished, retired: 0 };
   if (count.vanished === 0) return result;
   const vanished =
     `${count.vanished} of ${count.active} active ${spec.name} vanished from the source`;
   let limit: string | undefined;
-  if (sourceKeys.length === 0) {
+  if (sourceIsEmpty(sourceKeys)) {
     // An empty source is never a real departure of everyone: no override.
     result.refused = `the source returned no ${spec.name}; nothing was deactivated`;
   } else if (count.vanished / count.active > limits.maxRatio) {
@@ -71,16 +73,16 @@ export async function retireVanished(
   // A retired row's stored hash goes with it: a key that comes back with the
   // same source row must be read and written again (re-activated).
   const [done] = await sql.unsafe(
-    `${src}, retired as (
+    `with retired as (
        update ${target} t set ${spec.retireSet}
-       where t.${spec.activeWhere} and not exists (select 1 from src where src.k = t."${spec.key}")
+       where t.${spec.activeWhere} and ${notExists}
        returning t."${spec.key}"::text as k
      ), forgotten as (
        delete from ${hashTable(schema)} x using retired
        where x.table_name = '${spec.name}' and x.source_key = retired.k
      )
      select count(*)::int as retired from retired`,
-    param,
+    [value],
   );
   result.retired = done.retired;
   return result;

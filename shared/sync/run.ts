@@ -18,6 +18,7 @@ import { validateLinks } from "./validate_links.ts";
 import { type RunContext, walkTable } from "./walk.ts";
 import { refreshDerivedCounts } from "./derived_counts.ts";
 import { retireVanished } from "./retire.ts";
+import type { SourceKeys } from "./source_keys.ts";
 import { decideMode, fullCompareDone, type RunMode } from "./mode.ts";
 
 export interface SyncOptions {
@@ -186,9 +187,9 @@ async function syncTables(
   report: SyncReport,
   runLog: RunLog,
   cursor: Cursor | undefined,
-): Promise<{ finished: boolean; members?: string[] }> {
+): Promise<{ finished: boolean; members?: SourceKeys }> {
   const { tables } = run;
-  let members: string[] | undefined;
+  let members: SourceKeys | undefined;
   for (const table of tables.slice(cursor ? tables.indexOf(cursor.table_name) : 0)) {
     const walk = await walkTable(run, table, cursor?.table_name === table ? cursor.after_id : 0);
     const { counts } = walk;
@@ -206,8 +207,8 @@ async function syncTables(
     if (!walk.stopped) {
       // Keys seen by a walk done wholly in this invocation are the
       // snapshot's keys; a resumed walk asks the source again.
-      const keys = walk.present ? [...walk.present] : await sourceKeys(run, table);
-      if (table === "members") members = keys as string[];
+      const keys = walk.present ?? { list: await sourceKeys(run, table) };
+      if (table === "members") members = keys;
       const limits = {
         maxRatio: run.config.SYNC_MAX_DEACTIVATE_RATIO,
         maxRows: run.config.SYNC_MAX_DEACTIVATE,
@@ -242,13 +243,19 @@ async function syncTables(
 }
 
 /** After the last table: derived counts, link validation, and the cursor is done with. */
-async function finishRun(run: RunContext, environment: Environment, members?: string[]) {
+async function finishRun(run: RunContext, environment: Environment, members?: SourceKeys) {
   const { sql, schema, retries } = run;
-  await retries.postgres(() => refreshDerivedCounts(sql, schema));
-  if (run.tables.includes("members")) {
-    const numbers = members ?? (await sourceKeys(run, "members")) as string[];
-    await retries.postgres(() => validateLinks(sql, environment, run.syncId, numbers));
-  }
+  // Independent (one writes counts, the other validation rows): side by
+  // side, each on its own connection. Both settle before the run answers.
+  const done = await Promise.allSettled([
+    retries.postgres(() => refreshDerivedCounts(sql, schema)),
+    run.tables.includes("members") &&
+    (async () => {
+      const numbers = members ?? { list: await sourceKeys(run, "members") };
+      await retries.postgres(() => validateLinks(sql, environment, run.syncId, numbers));
+    })(),
+  ]);
+  for (const d of done) if (d.status === "rejected") throw d.reason;
   if (run.fullCompare && SYNC_TABLES.every((t) => run.tables.includes(t))) {
     await retries.postgres(() => fullCompareDone(sql, schema, run.mappingVersion));
   }

@@ -4,6 +4,7 @@
 // ineligible_links view and removes roles itself.
 import type { Sql } from "../db.ts";
 import { type Environment, schemasFor } from "../environment.ts";
+import { notInSource, type SourceKeys } from "./source_keys.ts";
 
 export interface ValidationSummary {
   run_id: string;
@@ -14,18 +15,19 @@ export interface ValidationSummary {
 }
 
 /**
- * `sourceMembers` is every member number the source holds now (normalized);
- * a linked member outside it is `missing`, one whose status is not active
+ * `sourceMembers` are the member numbers the source holds now (normalized);
+ * a linked member outside them is `missing`, one whose status is not active
  * is `inactive`, the rest are `eligible`.
  */
 export async function validateLinks(
   sql: Sql,
   environment: Environment,
   syncId: string | null,
-  sourceMembers: string[],
+  sourceMembers: SourceKeys,
 ): Promise<ValidationSummary> {
   const { shared, discord } = schemasFor(environment);
   const started = performance.now();
+  const { joins, absent, value } = notInSource(sourceMembers, shared, "m.member_number", 2);
   return await sql.begin(async (tx) => {
     const [{ run_id }] = await tx`
       insert into ${tx(discord)}.validation_summaries (sync_id) values (${syncId})
@@ -33,16 +35,14 @@ export async function validateLinks(
     await tx.unsafe(
       `insert into "${discord}".validation_logs (run_id, member_number, discord_id, result, reason)
        select $1, m.member_number, m.discord_id,
-              case when src.k is null then 'missing'
+              case when ${absent} then 'missing'
                    when m.status <> 'active' then 'inactive'
                    else 'eligible' end,
-              case when src.k is null then 'member no longer in the membership database'
+              case when ${absent} then 'member no longer in the membership database'
                    when m.status <> 'active' then 'member status is ' || m.status end
-       from "${shared}".members m
-       left join (select distinct v as k from json_array_elements_text($2::text::json) as j(v)) src
-         on src.k = m.member_number
+       from "${shared}".members m ${joins}
        where m.discord_verified and m.discord_id is not null`,
-      [run_id, JSON.stringify(sourceMembers)],
+      [run_id, value],
     );
     const [summary] = await tx<ValidationSummary[]>`
       update ${tx(discord)}.validation_summaries s

@@ -20,6 +20,9 @@ export interface BatchResult {
 /** The column of a mapped row that carries its source row's hash (absent: store none). */
 export const HASH_FIELD = "sync_hash";
 
+/** The column of a mapped row that carries its source row's id (stored with the hash). */
+export const SOURCE_ID_FIELD = "sync_source_id";
+
 /** Where the hash each synced row was last written from is kept (platform-owned). */
 export const hashTable = (schema: string) => `private."${schema}_sync_hashes"`;
 
@@ -57,7 +60,8 @@ export function statementsFor(schema: string, spec: TableSpec) {
     // even where its WHERE then skips the update.
     upsert: `
       with s as (
-        select * from json_to_recordset($1::text::json) as s(${record}, ${HASH_FIELD} uuid)
+        select * from json_to_recordset($1::text::json)
+          as s(${record}, ${HASH_FIELD} uuid, ${SOURCE_ID_FIELD} bigint)
       ), changed as (
         select s.*, (t."${spec.key}" is not null and x.hash = s.${HASH_FIELD}) as missed
         from s left join ${target} t on t."${spec.key}" = s."${spec.key}"
@@ -66,11 +70,12 @@ export function statementsFor(schema: string, spec: TableSpec) {
       ), hashed as (
         -- The hash is stored with the row, in the same statement: a batch
         -- the database refuses leaves neither behind.
-        insert into ${hashes} as x (table_name, source_key, hash)
-        select '${spec.name}', s."${spec.key}"::text, s.${HASH_FIELD} from s
+        insert into ${hashes} as x (table_name, source_key, hash, source_id)
+        select '${spec.name}', s."${spec.key}"::text, s.${HASH_FIELD}, s.${SOURCE_ID_FIELD} from s
         where s.${HASH_FIELD} is not null
-        on conflict (table_name, source_key) do update set hash = excluded.hash
-          where x.hash is distinct from excluded.hash
+        on conflict (table_name, source_key) do update
+          set hash = excluded.hash, source_id = excluded.source_id
+          where (x.hash, x.source_id) is distinct from (excluded.hash, excluded.source_id)
       ), up as (
         insert into ${target} as t (${[list, ...extraCols.map((c) => `"${c}"`)].join(", ")})
         select ${[list, ...extraVals].join(", ")} from changed
