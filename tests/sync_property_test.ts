@@ -11,12 +11,13 @@ import {
   SERVICE_KEY,
   test,
 } from "./helpers.ts";
-import { MAPPING_VERSION } from "../shared/sync/tables/table.ts";
+import { HASH_BUCKET, MAPPING_VERSION } from "../shared/sync/tables/table.ts";
 import { loadDemoData, mysqlConnect, recreateSourceDatabase, scaled } from "../local/demo_data.ts";
 import { loadConfig } from "../shared/config.ts";
 import { closePools, getSql } from "../shared/db.ts";
 import { syncConfig } from "../shared/sync/config.ts";
 import { checkIncrementalSync } from "./support/sync_property.ts";
+import { runSync } from "../shared/sync/run.ts";
 
 const SOURCE_DB = "mynatca_sync_property_test";
 const my = await recreateSourceDatabase(SOURCE_DB);
@@ -102,7 +103,23 @@ test("every SYNC_FULL_COMPARE_EVERY-th scheduled run compares full rows, and so 
 
 test("an active position whose end date has passed is read again though its source row did not change", async () => {
   const yesterday = new Date(Date.now() - 86_400_000).toISOString().slice(0, 10);
-  const [{ id }] = await db`select min(source_id) as id from dev.positions`;
+  // A whole bucket of new, valid positions (of a member the sync wrote), so
+  // that once synced its sums match and only the recheck makes the run read
+  // one of them again.
+  const [{ member_number }] = await db`select min(member_number) as member_number
+    from dev.members where status = 'active'`;
+  const first = 4096 * HASH_BUCKET;
+  const id = first + 3;
+  await my.query(
+    `insert into position (PositionID, MemberNumber, PositionType, Title, StartDate) values ?`,
+    [
+      Array.from(
+        { length: HASH_BUCKET },
+        (_, i) => [first + i, member_number, "FacRep", "Bucket", "2020-01-01"],
+      ),
+    ],
+  );
+  assertEquals((await sync()).status, 200);
   await my.query(`update position set EndDate = ? where PositionID = ?`, [yesterday, id]);
   assertEquals((await sync()).status, 200);
   // As the run of the day before wrote it: still active, its hash stored.
@@ -114,4 +131,66 @@ test("an active position whose end date has passed is read again though its sour
   assertEquals(res.body.tables.positions.updated, 1);
   const [now] = await db`select active from dev.positions where source_id = ${id}`;
   assertEquals(now.active, false);
+});
+
+test("a key taken across buckets: the earlier record wins, whichever bucket still matches", async () => {
+  // Two groups of members in buckets of their own, at the end of the source.
+  const early = 4200 * HASH_BUCKET;
+  const late = early + 4 * HASH_BUCKET;
+  const ids = [...Array(8).keys()].flatMap((i) => [early + i, late + i]);
+  const number = (id: number) => `X${id}`;
+  await my.query(
+    `insert into member (MemberID, MemberNumber, FirstName, LastName, Status) values ?`,
+    [ids.map((id) => [id, number(id), `First ${id}`, "Bucket", "Active"])],
+  );
+  // Large pages (both groups in one page), then pages of ten records (the
+  // later group's records in a later page than the earlier one's).
+  const small = { ...config, SYNC_BATCH_SIZE: 1 };
+  const runs = [
+    async () => (await sync()).body,
+    () => runSync(sql, small, { environment: "development", deadline: Date.now() + 60_000 }),
+  ];
+  const firstName = async (id: number) =>
+    (await db`select first_name from dev.members where member_number = ${number(id)}`)[0]
+      .first_name;
+  const rejected = async (syncId: string) =>
+    ((await db`select error_details from dev.sync_logs
+               where sync_id = ${syncId} and table_name = 'members'`)[0]?.error_details
+      ?.rejected ?? []).map((r: { key: string }) => Number(r.key));
+  for (const run of runs) {
+    assertEquals((await run()).status, "completed");
+    // A later record takes the key of an earlier one whose bucket matches:
+    // it is the duplicate, and the earlier record's row stays as it was.
+    // (The source's unique key allows this only with a space the mapping trims.)
+    await my.query(`update member set MemberNumber = ? where MemberID = ?`, [
+      ` ${number(early + 1)}`,
+      late + 2,
+    ]);
+    const taken = await run();
+    assert((await rejected(taken.sync_id)).includes(late + 2), "the later record is rejected");
+    assertEquals(await firstName(early + 1), `First ${early + 1}`);
+    await my.query(`update member set MemberNumber = ? where MemberID = ?`, [
+      number(late + 2),
+      late + 2,
+    ]);
+    assertEquals((await run()).status, "completed");
+    // An earlier record takes the key of a later one whose bucket matches:
+    // the earlier record wins, and the later one is the duplicate.
+    await my.query(`update member set MemberNumber = ?, FirstName = 'Earlier' where MemberID = ?`, [
+      ` ${number(late + 5)}`,
+      early + 3,
+    ]);
+    const takes = await run();
+    assert((await rejected(takes.sync_id)).includes(late + 5), "the later record is rejected");
+    assertEquals(await firstName(late + 5), "Earlier");
+    // Back as they were, for the next page size.
+    await my.query(`update member set MemberNumber = ?, FirstName = ? where MemberID = ?`, [
+      number(early + 3),
+      `First ${early + 3}`,
+      early + 3,
+    ]);
+    await db`update dev.members set status = 'active' where member_number like 'X%'`;
+  }
+  await my.query(`delete from member where MemberID in (?)`, [ids]);
+  assertEquals((await sync({ full_compare: true })).status, 200);
 });

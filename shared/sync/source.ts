@@ -6,13 +6,29 @@ import type { SyncConfig } from "./config.ts";
 import type { SourceRow } from "./mapping.ts";
 import { isTransientMysqlError } from "./mysql_errors.ts";
 import type { SyncRetries } from "./retries.ts";
-import { hashPageQuery, keyQuery, pageQuery, rowsQuery, type TableSpec } from "./tables/table.ts";
+import {
+  bucketPageQuery,
+  hashRowsQuery,
+  keyQuery,
+  pageQuery,
+  rowsQuery,
+  type TableSpec,
+} from "./tables/table.ts";
 
-/** A source row's id, key and hash (hashPageQuery). */
+/** A source row's id, key and hash (hashRowsQuery). */
 export interface KeyHash {
   id: number;
   k: unknown;
   h: string;
+}
+
+/** One bucket of a page (bucketPageQuery): records, last id, XOR of hashes. */
+export interface Bucket {
+  b: number;
+  n: number;
+  last: number;
+  /** An unsigned 64-bit number, as text. */
+  x: string;
 }
 
 export interface Source {
@@ -20,8 +36,16 @@ export interface Source {
   page(table: TableSpec, afterId: number, limit: number, version?: number): Promise<SourceRow[]>;
   /** The full rows of these source ids, with their hashes. */
   rows(table: TableSpec, ids: number[], version: number): Promise<SourceRow[]>;
-  /** A keyset page of ids, keys and hashes. */
-  hashes(table: TableSpec, afterId: number, limit: number, version: number): Promise<KeyHash[]>;
+  /** A keyset page summarised per bucket of ids. */
+  buckets(table: TableSpec, afterId: number, limit: number, version: number): Promise<Bucket[]>;
+  /** Ids, keys and hashes of the records of these buckets with ids in (afterId, lastId]. */
+  hashes(
+    table: TableSpec,
+    afterId: number,
+    lastId: number,
+    buckets: number[],
+    version: number,
+  ): Promise<KeyHash[]>;
   keys(table: TableSpec): Promise<unknown[]>;
   close(): Promise<void>;
 }
@@ -92,9 +116,19 @@ export async function openSource(config: SyncConfig): Promise<Source> {
       const [rows] = await conn.query({ sql, timeout: QUERY_TIMEOUT_MS }, [ids]);
       return rows as SourceRow[];
     },
-    async hashes(table, afterId, limit, version) {
-      const sql = hashPageQuery(table, version);
+    async buckets(table, afterId, limit, version) {
+      const sql = bucketPageQuery(table, version);
       const [rows] = await conn.query({ sql, timeout: QUERY_TIMEOUT_MS }, [afterId, limit]);
+      return (rows as Bucket[]).map((r) => ({ ...r, n: Number(r.n), last: Number(r.last) }));
+    },
+    async hashes(table, afterId, lastId, buckets, version) {
+      if (buckets.length === 0) return [];
+      const sql = hashRowsQuery(table, version);
+      const [rows] = await conn.query({ sql, timeout: QUERY_TIMEOUT_MS }, [
+        afterId,
+        lastId,
+        buckets,
+      ]);
       return rows as KeyHash[];
     },
     async keys(table) {
@@ -133,8 +167,10 @@ export async function openRetryingSource(
   return {
     page: (table, afterId, limit, version) => read((s) => s.page(table, afterId, limit, version)),
     rows: (table, ids, version) => read((s) => s.rows(table, ids, version)),
-    hashes: (table, afterId, limit, version) =>
-      read((s) => s.hashes(table, afterId, limit, version)),
+    buckets: (table, afterId, limit, version) =>
+      read((s) => s.buckets(table, afterId, limit, version)),
+    hashes: (table, afterId, lastId, buckets, version) =>
+      read((s) => s.hashes(table, afterId, lastId, buckets, version)),
     keys: (table) => read((s) => s.keys(table)),
     close: () => source.close(),
   };

@@ -1,9 +1,10 @@
--- Change detection compares in source-id ranges (docs/sync.md#change-detection):
+-- Change detection by buckets of source ids (docs/sync.md#change-detection):
 -- each stored hash also keeps the id of the legacy row it was read from, so a
--- run reads the stored hashes of one key page with one index range scan and
--- compares them itself, instead of sending every key to Postgres to be probed.
--- Hashes stored before have no id and are dropped: the next run reads every
--- row in full once (writing only what differs) and stores them again.
+-- run sums up the stored hashes of a range of ids with one index range scan
+-- and compares the sums with MySQL's, instead of comparing every key. The
+-- row hash now covers the row's id too, so the hashes stored before are
+-- dropped: the next run reads every row in full once (writing only what
+-- differs) and stores them again.
 
 select private.apply_to_environments($ddl$
   truncate private."%1$s_sync_hashes";

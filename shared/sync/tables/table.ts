@@ -88,14 +88,15 @@ export const MAPPING_VERSION = 1;
 const readExpression = (read: string) => read.replace(/\s+as\s+\w+$/i, "");
 
 /**
- * MySQL's hash of a source row: MD5 over the mapping version and every column
- * the mapping reads (joined ones included), each written as `v<value>` or
- * `n` for NULL, so NULL, '' and the text 'NULL' all differ; char(31) (unit
- * separator) between them. 32 hex digits, read into Postgres as a uuid.
+ * MySQL's hash of a source row: MD5 over the mapping version, the row's id
+ * and every column the mapping reads (joined ones included), each written as
+ * `v<value>` or `n` for NULL, so NULL, '' and the text 'NULL' all differ;
+ * char(31) (unit separator) between them. 32 hex digits, read into Postgres
+ * as a uuid. The id makes a bucket's XOR of hashes tell which row is where.
  */
-export function hashExpression({ reads }: SourceDeclaration, version: number): string {
+export function hashExpression({ alias, id, reads }: SourceDeclaration, version: number): string {
   const parts = reads.map((r) => `ifnull(concat('v', ${readExpression(r)}), 'n')`);
-  return `md5(concat_ws(char(31), '${Math.trunc(version)}', ${parts.join(", ")}))`;
+  return `md5(concat_ws(char(31), '${Math.trunc(version)}', ${alias}.${id}, ${parts.join(", ")}))`;
 }
 
 /** The columns the mapping reads and, unless `version` is undefined, the row's hash. */
@@ -123,10 +124,32 @@ export function rowsQuery(source: SourceDeclaration, version: number): string {
 }
 
 /**
- * One keyset page of ids, keys and hashes only: what a run compares before it
- * reads full rows. `?` = after id, limit.
+ * Source ids per bucket: a run compares the source with its stored hashes
+ * bucket by bucket (`id div HASH_BUCKET`) before it reads any key.
  */
-export function hashPageQuery(
+export const HASH_BUCKET = 16;
+
+/**
+ * One keyset page summarised per bucket: the bucket, its records, its last
+ * id, and the XOR of the first 64 bits of their hashes (as text: an unsigned
+ * 64-bit number). `?` = after id, limit.
+ */
+export function bucketPageQuery(spec: Pick<TableSpec, "source">, version: number): string {
+  const { table, alias, id, joins = [] } = spec.source;
+  return `select page.id div ${HASH_BUCKET} as b, count(*) as n, max(page.id) as last,
+      cast(bit_xor(cast(conv(left(page.h, 16), 16, 10) as unsigned)) as char) as x
+    from (select ${alias}.${id} as id, ${hashExpression(spec.source, version)} as h
+          from ${table} ${alias} ${joins.join(" ")}
+          where ${alias}.${id} > ? order by ${alias}.${id} limit ?) page
+    group by b order by b`;
+}
+
+/**
+ * Ids, keys and hashes of the records of some buckets within a range of
+ * ids: what a run compares one by one where a bucket differs.
+ * `?` = after id, last id, the buckets.
+ */
+export function hashRowsQuery(
   spec: Pick<TableSpec, "source" | "sourceKey">,
   version: number,
 ): string {
@@ -134,7 +157,8 @@ export function hashPageQuery(
   return `select ${alias}.${id} as id, ${alias}.${spec.sourceKey} as k,
       ${hashExpression(spec.source, version)} as h
     from ${table} ${alias} ${joins.join(" ")}
-    where ${alias}.${id} > ? order by ${alias}.${id} limit ?`;
+    where ${alias}.${id} > ? and ${alias}.${id} <= ? and ${alias}.${id} div ${HASH_BUCKET} in (?)
+    order by ${alias}.${id}`;
 }
 
 /** Every key the source holds now, for finding rows that vanished. */
