@@ -1,7 +1,7 @@
 // A sync that wrote more than 10 % of a table analyzes it (pg_stat_user_tables'
 // analyze_count counts ANALYZE by hand, not autovacuum's); a resync that wrote
 // nothing, or 10 % or less, leaves the statistics to autovacuum.
-import { assertEquals } from "./assert.ts";
+import { assert, assertEquals } from "./assert.ts";
 import { afterAll, baseEnv, call, db, serveFunctions, SERVICE_KEY, test } from "./helpers.ts";
 import { mysqlConnect, recreateSourceDatabase } from "../local/demo_data.ts";
 
@@ -23,12 +23,13 @@ async function sync() {
   assertEquals(res.status, 200, JSON.stringify(res.body));
 }
 
-/** Times dev.members was analyzed by hand (by the sync) so far. */
-async function analyzed(): Promise<number> {
+/** Times dev.members (or another table) was analyzed by hand (by the sync) so far. */
+async function analyzed(schema = "dev", table = "members"): Promise<number> {
   const [row] = await db`select analyze_count::int as n from pg_stat_user_tables
-                         where schemaname = 'dev' and relname = 'members'`;
+                         where schemaname = ${schema} and relname = ${table}`;
   return row.n;
 }
+const hashesAnalyzed = () => analyzed("private", "dev_sync_hashes");
 
 /** Renames the first `n` members in the source, so the next sync updates n rows. */
 async function changeMembers(n: number, name: string) {
@@ -63,12 +64,18 @@ test("a sync that writes more than 10 % of a table analyzes it; one that writes 
 
   // A full load into an emptied table: every row is new.
   const before = await analyzed();
+  const hashesBefore = await hashesAnalyzed();
   await sync();
   assertEquals(await analyzed(), before + 1, "the first load is analyzed");
+  // With the stored hashes written alongside (members, and the region and
+  // facility tables, also new).
+  assert(await hashesAnalyzed() > hashesBefore, "the stored hashes are analyzed with it");
 
   // Nothing changed: nothing written, nothing analyzed.
+  const hashesAfterLoad = await hashesAnalyzed();
   await sync();
   assertEquals(await analyzed(), before + 1, "a no-op resync does not analyze");
+  assertEquals(await hashesAnalyzed(), hashesAfterLoad, "nor the stored hashes");
 
   // 5 of 50 rows (10 %): not more than 10 %.
   await changeMembers(MEMBERS / 10, "Five");
