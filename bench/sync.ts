@@ -31,6 +31,7 @@ import { closePools, getSql } from "../shared/db.ts";
 import { syncConfig } from "../shared/sync/config.ts";
 import { checkIncrementalSync } from "../tests/support/sync_property.ts";
 import { SYNC_TABLES } from "../shared/sync/tables.ts";
+import { hashTable } from "../shared/sync/writer.ts";
 import { envNumber, fmt, round, type Spread, spread } from "./lib.ts";
 import type { Step } from "./sync_worker.ts";
 import {
@@ -106,9 +107,10 @@ async function repeated<T>(label: string, before: () => Promise<unknown>, run: (
 // Emptied as for a first load: no stored hashes, no mapping version (so the
 // run is a full comparison, as a first load is).
 const resetDev = () =>
-  db`truncate dev.positions, dev.members, dev.facilities, dev.regions, dev.sync_logs,
+  db.unsafe(`truncate dev.positions, dev.members, dev.facilities, dev.regions, dev.sync_logs,
      dev.sync_cursor, discord_dev.validation_logs, discord_dev.validation_summaries,
-     discord_dev.member_events, private.dev_sync_hashes, private.dev_sync_state cascade`;
+     discord_dev.member_events, private.dev_sync_state,
+     ${SYNC_TABLES.map((t) => hashTable("dev", t)).join(", ")} cascade`);
 /** Rows in the bot's member event feed (development). */
 const memberEvents = async () =>
   (await db`select count(*)::int as n from discord_dev.member_events`)[0].n as number;

@@ -29,7 +29,7 @@ async function analyzed(schema = "dev", table = "members"): Promise<number> {
                          where schemaname = ${schema} and relname = ${table}`;
   return row.n;
 }
-const hashesAnalyzed = () => analyzed("private", "dev_sync_hashes");
+const hashesAnalyzed = () => analyzed("private", "dev_sync_hashes_members");
 
 /** Renames the first `n` members in the source, so the next sync updates n rows. */
 async function changeMembers(n: number, name: string) {

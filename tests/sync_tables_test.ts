@@ -9,6 +9,7 @@ import { syncConfig } from "../shared/sync/config.ts";
 import { openSource } from "../shared/sync/source.ts";
 import { SYNC_TABLES, TABLE_SPECS } from "../shared/sync/tables.ts";
 import { MAPPING_VERSION, readName } from "../shared/sync/tables/table.ts";
+import { hashTable } from "../shared/sync/writer.ts";
 
 const SOURCE_DB = "mynatca_tables_test";
 const my = await recreateSourceDatabase(SOURCE_DB);
@@ -83,6 +84,12 @@ test("each table's synced columns exist with their declared types in both enviro
                                             where attrelid = i.indrelid
                                               and attname = ${spec.key})) as unique`;
       assert(unique, `${schema}.${table}.${spec.key} is unique (the upsert's conflict target)`);
+      // Its stored hashes, in a table of its own that no reader can reach.
+      const [hashes] = await db`
+        select to_regclass(${hashTable(schema, table)}) is not null as exists,
+               coalesce(has_table_privilege('authenticated', ${hashTable(schema, table)}, 'select'),
+                        false) as readable`;
+      assertEquals(hashes, { exists: true, readable: false }, hashTable(schema, table));
     }
   }
 });

@@ -4,7 +4,7 @@
 // changes. Run on a temporary table, with a spec written here.
 import { assert, assertEquals } from "./assert.ts";
 import { db, test } from "./helpers.ts";
-import { statementsFor } from "../shared/sync/writer.ts";
+import { hashTable, statementsFor } from "../shared/sync/writer.ts";
 
 type Spec = Parameters<typeof statementsFor>[1];
 const spec = {
@@ -27,10 +27,12 @@ Deno.test("statementsFor: built once per schema and table; never updates the key
 test("statementsFor: inserts, updates only what changed, stamps only a change, email follows a changed source", async () => {
   const conn = await db.reserve();
   try {
-    // The writer keeps each row's source hash in private.<schema>_sync_hashes
+    // The writer keeps each row's source hash in private.<schema>_sync_hashes_<table>
     // in the same statement: a twin of development's for this schema.
     await conn.unsafe(
-      `create table private.pg_temp_sync_hashes (like private.dev_sync_hashes including all)`,
+      `create table ${hashTable("pg_temp", "members")} (like ${
+        hashTable("dev", "members")
+      } including all)`,
     );
     await conn.unsafe(`create temporary table members (
       member_number text primary key, last_name text, source_email text, email text,
@@ -80,7 +82,7 @@ test("statementsFor: inserts, updates only what changed, stamps only a change, e
     assertEquals((await table())[0].email, "new@example.org");
   } finally {
     await conn.unsafe("drop table if exists pg_temp.members").catch(() => {});
-    await conn.unsafe("drop table if exists private.pg_temp_sync_hashes").catch(() => {});
+    await conn.unsafe(`drop table if exists ${hashTable("pg_temp", "members")}`).catch(() => {});
     conn.release();
   }
 });

@@ -19,10 +19,12 @@ export const KEY_PAGE_FACTOR = 50;
 
 /**
  * What comparing a record by its hash costs of the row budget, against a
- * full row's 1: at 200,000 members, read and compared one by one, about 3 µs
- * of CPU against 30-40 µs (a bucket that matches costs far less).
+ * full row's 1: measured at 200,000 members, a record compared one by one
+ * about 3 µs of CPU, one of a bucket whose sums match about 1 µs, a full
+ * row read, mapped and written 30-40 µs.
  */
 export const KEY_ROW_COST = 0.1;
+export const BUCKET_ROW_COST = 0.03;
 
 const bucketOf = (id: number) => Math.floor(id / HASH_BUCKET);
 
@@ -45,9 +47,8 @@ export function changedRows(
   startAfter: number,
 ) {
   const { sql, source, config, mappingVersion } = run;
-  const hashes = hashTable(run.schema);
+  const hashes = hashTable(run.schema, spec.name);
   const target = `"${run.schema}"."${spec.name}"`;
-  const ofTable = `table_name = '${spec.name}'`;
   // No more ids than the budget left could pay for if every record needed
   // its full row: an invocation stays within its budget even when
   // everything changed (a new mapping version, emptied tables).
@@ -81,14 +82,14 @@ export function changedRows(
       const [gone, recheck] = await Promise.all([
         postgres<{ k: string; i: number }>(
           `${run.dryRun ? "select x.source_key as k, x.source_id::float8 as i from" : "delete from"}
-           ${hashes} x where x.${ofTable}
-             and not exists (select from ${target} t where t."${spec.key}"::text = x.source_key)
+           ${hashes} x
+           where not exists (select from ${target} t where t."${spec.key}"::text = x.source_key)
            ${run.dryRun ? "" : "returning x.source_key as k, x.source_id::float8 as i"}`,
         ),
         spec.recheck
           ? postgres<{ k: string; i: number | null }>(
             `select t."${spec.key}"::text as k, x.source_id::float8 as i from ${target} t
-             left join ${hashes} x on x.${ofTable} and x.source_key = t."${spec.key}"::text
+             left join ${hashes} x on x.source_key = t."${spec.key}"::text
              where ${spec.recheck}`,
             [today],
           )
@@ -106,9 +107,7 @@ export function changedRows(
   // (SourceKeys). The id range bounds the delete: a write of this walk may
   // have given the key another id meanwhile.
   const forget = (where: string, params: (number | string[])[]) =>
-    run.dryRun
-      ? Promise.resolve()
-      : postgres(`delete from ${hashes} where ${ofTable} and ${where}`, params);
+    run.dryRun ? Promise.resolve() : postgres(`delete from ${hashes} where ${where}`, params);
 
   // The next page's buckets are summed up by MySQL while this one is compared.
   let ahead: { after: number; page: Promise<Bucket[]> } | undefined;
@@ -137,7 +136,7 @@ export function changedRows(
       (await postgres<{ b: number; n: number; x: string }>(
         `select (source_id / ${HASH_BUCKET})::float8 as b, count(*)::int as n,
                 bit_xor(('x' || left(replace(hash::text, '-', ''), 16))::bit(64)::bigint)::text as x
-         from ${hashes} where ${ofTable} and source_id > $1 and source_id <= $2 group by 1`,
+         from ${hashes} where source_id > $1 and source_id <= $2 group by 1`,
         [after, end],
       )).map((s) => [s.b, s]),
     );
@@ -197,7 +196,9 @@ export function changedRows(
         ...await source.rows(spec, ids.slice(i, i + config.SYNC_BATCH_SIZE), mappingVersion),
       );
     }
-    return { rows: full, end, records, cost: full.length + records * KEY_ROW_COST, duplicates };
+    const cost = full.length + rows.length * KEY_ROW_COST +
+      (records - rows.length) * BUCKET_ROW_COST;
+    return { rows: full, end, records, cost, duplicates };
   };
 
   /**
@@ -223,7 +224,7 @@ export function changedRows(
         list.length
           ? postgres<Stored>(
             `select source_key as k, source_id::float8 as i, replace(hash::text, '-', '') as h
-             from ${hashes} where ${ofTable} and source_id > $1 and source_id <= $2
+             from ${hashes} where source_id > $1 and source_id <= $2
                and source_id / ${HASH_BUCKET} = any($3::bigint[])
              order by source_id`,
             [after, end, list],
@@ -248,7 +249,7 @@ export function changedRows(
       if (candidates.size === 0) return { rows, stored, heldEarlier };
       const holders = await postgres<{ k: string; i: number }>(
         `select source_key as k, source_id::float8 as i from ${hashes}
-         where ${ofTable} and source_key = any($1::text[])`,
+         where source_key = any($1::text[])`,
         [[...candidates.keys()]],
       );
       let grew = false;

@@ -78,8 +78,8 @@ export async function retireVanished(
        where t.${spec.activeWhere} and ${notExists}
        returning t."${spec.key}"::text as k
      ), forgotten as (
-       delete from ${hashTable(schema)} x using retired
-       where x.table_name = '${spec.name}' and x.source_key = retired.k
+       delete from ${hashTable(schema, spec.name)} x using retired
+       where x.source_key = retired.k
      )
      select count(*)::int as retired from retired`,
     [value],

@@ -40,13 +40,12 @@ export function notInSource(keys: SourceKeys, schema: string, key: string, param
     };
   }
   const { table, read } = keys.stored;
-  const hashes = hashTable(schema);
+  const hashes = hashTable(schema, table);
   return {
-    joins: `left join ${hashes} src_x on src_x.table_name = '${table}' and src_x.source_key = ${key}
+    joins: `left join ${hashes} src_x on src_x.source_key = ${key}
             ${listed("src_l")}`,
     absent: "src_x.source_key is null and src_l.v is null",
-    notExists: `not exists (select from ${hashes} x
-                            where x.table_name = '${table}' and x.source_key = ${key})
+    notExists: `not exists (select from ${hashes} x where x.source_key = ${key})
                 and ${listedNot}`,
     value: JSON.stringify(read),
   };

@@ -23,8 +23,9 @@ export const HASH_FIELD = "sync_hash";
 /** The column of a mapped row that carries its source row's id (stored with the hash). */
 export const SOURCE_ID_FIELD = "sync_source_id";
 
-/** Where the hash each synced row was last written from is kept (platform-owned). */
-export const hashTable = (schema: string) => `private."${schema}_sync_hashes"`;
+/** Where the hash each row of a synced table was last written from is kept (platform-owned). */
+export const hashTable = (schema: string, table: string) =>
+  `private."${schema}_sync_hashes_${table}"`;
 
 const statements = new Map<string, { upsert: string; preview: string }>();
 
@@ -53,7 +54,7 @@ export function statementsFor(schema: string, spec: TableSpec) {
   const extraCols = [stamp, follows?.column].filter((c): c is string => !!c);
   const extraVals = [stamp ? "now()" : undefined, follows ? `"${follows.source}"` : undefined]
     .filter((v): v is string => !!v);
-  const hashes = hashTable(schema);
+  const hashes = hashTable(schema, spec.name);
   found = {
     // Unchanged rows are filtered out by a read-only join first: ON
     // CONFLICT DO UPDATE would lock (and so write) every conflicting row,
@@ -65,15 +66,15 @@ export function statementsFor(schema: string, spec: TableSpec) {
       ), changed as (
         select s.*, (t."${spec.key}" is not null and x.hash = s.${HASH_FIELD}) as missed
         from s left join ${target} t on t."${spec.key}" = s."${spec.key}"
-        left join ${hashes} x on x.table_name = '${spec.name}' and x.source_key = s."${spec.key}"::text
+        left join ${hashes} x on x.source_key = s."${spec.key}"::text
         where t."${spec.key}" is null or ${tuple("t")} is distinct from ${tuple("s")}
       ), hashed as (
         -- The hash is stored with the row, in the same statement: a batch
         -- the database refuses leaves neither behind.
-        insert into ${hashes} as x (table_name, source_key, hash, source_id)
-        select '${spec.name}', s."${spec.key}"::text, s.${HASH_FIELD}, s.${SOURCE_ID_FIELD} from s
+        insert into ${hashes} as x (source_key, hash, source_id)
+        select s."${spec.key}"::text, s.${HASH_FIELD}, s.${SOURCE_ID_FIELD} from s
         where s.${HASH_FIELD} is not null
-        on conflict (table_name, source_key) do update
+        on conflict (source_key) do update
           set hash = excluded.hash, source_id = excluded.source_id
           where (x.hash, x.source_id) is distinct from (excluded.hash, excluded.source_id)
       ), up as (
@@ -166,10 +167,10 @@ export async function analyzeIfRewritten(
   const [{ rows }] = await sql`select reltuples::float8 as rows from pg_class
                                where oid = ${target}::regclass`;
   if (rows >= 0 && written <= ANALYZE_AFTER_SHARE * rows) return false;
-  // The stored hashes were written with the rows: stale statistics there
-  // send the upsert's hash lookup down the source-id index, a scan of every
-  // hash of the table for each row (1 s for 600 positions, measured).
+  // The stored hashes were written with the rows: with statistics of a
+  // smaller table the upsert's hash lookup took the source-id index, a scan
+  // of every stored hash for each row (1 s for 600 positions, measured).
   await sql.unsafe(`analyze ${target}`);
-  await sql.unsafe(`analyze ${hashTable(schema)}`);
+  await sql.unsafe(`analyze ${hashTable(schema, table)}`);
   return true;
 }

@@ -12,6 +12,7 @@ import type { SyncConfig } from "../../shared/sync/config.ts";
 import type { SyncReport } from "../../shared/sync/report.ts";
 import { runSync } from "../../shared/sync/run.ts";
 import { SYNC_TABLES, TABLE_SPECS } from "../../shared/sync/tables.ts";
+import { hashTable } from "../../shared/sync/writer.ts";
 
 export interface PropertyOptions {
   sql: Sql;
@@ -32,7 +33,6 @@ function expect(cond: boolean, what: string): asserts cond {
 }
 
 const SCHEMA = "dev";
-const HASHES = `private."${SCHEMA}_sync_hashes"`;
 
 const sync = (o: PropertyOptions, fullCompare: boolean) =>
   runSync(o.sql, o.config, {
@@ -56,7 +56,10 @@ async function snapshot(sql: Sql) {
   return out;
 }
 
-const STORED = [...SYNC_TABLES.map((t) => `${SCHEMA}."${t}"`), HASHES];
+const STORED = [
+  ...SYNC_TABLES.map((t) => `${SCHEMA}."${t}"`),
+  ...SYNC_TABLES.map((t) => hashTable(SCHEMA, t)),
+];
 
 async function saveAll(sql: Sql) {
   const saved: Record<string, string> = {};
