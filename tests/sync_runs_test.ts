@@ -3,6 +3,9 @@
 import { assert, assertEquals } from "./assert.ts";
 import { BOT_KEY, call, db, serveFunctions, SERVICE_KEY, test } from "./helpers.ts";
 import { syncSource } from "./support/sync_source.ts";
+import { SYNC_TABLES } from "../shared/sync/tables.ts";
+import { HASH_BUCKET } from "../shared/sync/tables/table.ts";
+import { hashTable } from "../shared/sync/writer.ts";
 
 const { my, env, SYNC, sync, resetAll, loadQuirkySource, everythingButLogs } = await syncSource(
   "mynatca_sync_runs_test",
@@ -125,6 +128,38 @@ test("a run that meets its row budget or deadline resumes from its cursor", asyn
     await late.close();
   }
   assertEquals((await sync()).body.status, "completed");
+});
+
+test("a hash-path run in which every record differs stays within the row budget", async () => {
+  await resetAll();
+  await loadQuirkySource();
+  assertEquals((await sync()).body.status, "completed");
+  // Every stored hash forgotten: every bucket differs, every record is read.
+  await db.unsafe(`truncate ${SYNC_TABLES.map((t) => hashTable("dev", t)).join(", ")}`);
+  const small = serveFunctions({ ...env, SYNC_ROWS_PER_INVOCATION: "10" });
+  try {
+    const walked: number[] = [];
+    let res;
+    do {
+      res = await sync({}, small.fn("sync"));
+      assertEquals(res.status, 200);
+      assertEquals(res.body.details.full_compare, false);
+      walked.push(
+        Object.values(res.body.tables as Record<string, { processed: number }>)
+          .reduce((n, t) => n + t.processed, 0),
+      );
+    } while (res.body.status === "partial" && walked.length < 40);
+    assertEquals(res.body.status, "completed");
+    // Ten rows of budget: a page is cut at the bucket that would pass it, but
+    // always keeps one bucket (at most HASH_BUCKET records) so the walk moves on.
+    assert(
+      walked.every((n) => n <= 10 + HASH_BUCKET),
+      `records walked per invocation: ${walked.join(", ")}`,
+    );
+    assert(walked.length >= 4, `took ${walked.length} invocations`);
+  } finally {
+    await small.close();
+  }
 });
 
 test("a cursor older than MAX_SYNC_AGE is not resumed", async () => {

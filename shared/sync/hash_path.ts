@@ -12,8 +12,9 @@ import { hashTable } from "./writer.ts";
 
 /**
  * The hash path sums up this many ids per full-row batch size as one page
- * (when the row budget allows): a page costs MySQL one query and Postgres
- * one range scan, whatever its size, and only its buckets reach the sync.
+ * (then trimmed to what the row budget left can pay for): a page costs
+ * MySQL one query and Postgres one range scan, whatever its size, and only
+ * its buckets reach the sync.
  */
 export const KEY_PAGE_FACTOR = 50;
 
@@ -49,18 +50,7 @@ export function changedRows(
   const { sql, source, config, mappingVersion } = run;
   const hashes = hashTable(run.schema, spec.name);
   const target = `"${run.schema}"."${spec.name}"`;
-  // No more ids than the budget left could pay for if every record needed
-  // its full row: an invocation stays within its budget even when
-  // everything changed (a new mapping version, emptied tables).
-  // `committed`: budget the page read before this one may still use up.
-  const limit = (committed = 0) =>
-    Math.max(
-      config.SYNC_BATCH_SIZE,
-      Math.min(
-        config.SYNC_BATCH_SIZE * KEY_PAGE_FACTOR,
-        Math.floor((run.budget - committed) / (1 + KEY_ROW_COST)),
-      ),
-    );
+  const limit = config.SYNC_BATCH_SIZE * KEY_PAGE_FACTOR;
   const postgres = <T>(query: string, params: (string | number | string[] | number[])[] = []) =>
     run.retries.postgres(async () => (await sql.unsafe(query, params)) as unknown as T[]);
 
@@ -111,43 +101,52 @@ export function changedRows(
 
   // The next page's buckets are summed up by MySQL while this one is compared.
   let ahead: { after: number; page: Promise<Bucket[]> } | undefined;
-  const bucketPage = (after: number, committed = 0) => {
+  const bucketPage = (after: number) => {
     const page = ahead?.after === after
       ? ahead.page
-      : source.buckets(spec, after, limit(committed), mappingVersion);
+      : source.buckets(spec, after, limit, mappingVersion);
     ahead = undefined;
     return page;
   };
 
   return async (after: number): Promise<ReadPage | undefined> => {
-    const [buckets, { missing, again }] = await Promise.all([bucketPage(after), prepare()]);
-    if (buckets.length === 0) {
+    const [summed, { missing, again }] = await Promise.all([bucketPage(after), prepare()]);
+    if (summed.length === 0) {
       // Past the source's last id every stored hash is stale (none is
       // forgotten when the source returned nothing at all).
       if (after > 0) await forget("source_id > $1", [after]);
       return undefined;
     }
-    const end = buckets[buckets.length - 1].last;
-    const records = buckets.reduce((n, b) => n + b.n, 0);
-    ahead = { after: end, page: bucketPage(end, records * (1 + KEY_ROW_COST)) };
-    ahead.page.catch(() => {}); // awaited by the next call, or dropped with the walk
-
     const sums = new Map(
       (await postgres<{ b: number; n: number; x: string }>(
         `select (source_id / ${HASH_BUCKET})::float8 as b, count(*)::int as n,
                 bit_xor(('x' || left(replace(hash::text, '-', ''), 16))::bit(64)::bigint)::text as x
          from ${hashes} where source_id > $1 and source_id <= $2 group by 1`,
-        [after, end],
+        [after, summed[summed.length - 1].last],
       )).map((s) => [s.b, s]),
     );
     const dirty = new Set<number>();
-    for (const { b, n, x } of buckets) {
+    for (const { b, n, x } of summed) {
       const s = sums.get(b);
       const same = s && s.n === n && BigInt.asUintN(64, BigInt(s.x)) === BigInt(x);
       if (!same || forced.has(b)) dirty.add(b);
       sums.delete(b);
     }
     for (const b of sums.keys()) dirty.add(b); // stored hashes only: their records vanished
+    // The page as far as the budget left could pay for if every record of a
+    // bucket that differs needed its full row (an invocation stays within
+    // its budget even when everything changed: a new mapping version,
+    // emptied tables); at least one bucket, so the walk moves on.
+    let worst = 0;
+    const fits = summed.findIndex(({ b, n }, i) => {
+      worst += n * (dirty.has(b) ? 1 + KEY_ROW_COST : BUCKET_ROW_COST);
+      return i > 0 && worst > run.budget;
+    });
+    const buckets = fits < 0 ? summed : summed.slice(0, fits);
+    const end = buckets[buckets.length - 1].last;
+    const records = buckets.reduce((n, b) => n + b.n, 0);
+    ahead = { after: end, page: bucketPage(end) };
+    ahead.page.catch(() => {}); // awaited by the next call, or dropped with the walk
 
     const { rows, stored, heldEarlier } = await compareBuckets(after, end, dirty, missing, again);
     for (const { b } of buckets) {
