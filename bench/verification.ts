@@ -5,7 +5,7 @@
 // under the same load from the rest of the machine. Reports medians with
 // min–max. Uses the development schemas of the local stack.
 //   BENCH_SECONDS (10) per run, BENCH_REPEATS (3), BENCH_WARMUP_SECONDS (3),
-//   BENCH_COMPLETE_PAIRS (enough for 1,200 req/s over BENCH_SECONDS)
+//   BENCH_COMPLETE_PAIRS (enough for 1,800 req/s over BENCH_SECONDS)
 import postgres from "postgres";
 import { STACK_PG_URL } from "../local/stack.ts";
 import { exportJWK, generateKeyPair, SignJWT } from "jose";
@@ -27,7 +27,7 @@ const WARMUP_SECONDS = envNumber("BENCH_WARMUP_SECONDS", 3);
 // A pair (pending request, member, token) completes once: a replay of a
 // completed one is a cheaper path, so a round stops when its pairs are used
 // up (its throughput is over the time it took) and never replays one.
-const PAIRS = envNumber("BENCH_COMPLETE_PAIRS", Math.max(2_000, Math.ceil(1_200 * SECONDS)));
+const PAIRS = envNumber("BENCH_COMPLETE_PAIRS", Math.max(2_000, Math.ceil(1_800 * SECONDS)));
 const CONNECTIONS = 50;
 const DB_URL = STACK_PG_URL;
 const KEY = "bench-service-key";
