@@ -77,6 +77,12 @@ export function statementsFor(schema: string, spec: TableSpec) {
         on conflict (source_key) do update
           set hash = excluded.hash, source_id = excluded.source_id
           where (x.hash, x.source_id) is distinct from (excluded.hash, excluded.source_id)
+      ), unhashed as (
+        -- A row written without a hash (with a notice) forgets the one
+        -- stored before: the source's way back to that very row must not
+        -- match it, since Postgres now holds something else.
+        delete from ${hashes} x using s
+        where s.${HASH_FIELD} is null and x.source_key = s."${spec.key}"::text
       ), up as (
         insert into ${target} as t (${[list, ...extraCols.map((c) => `"${c}"`)].join(", ")})
         select ${[list, ...extraVals].join(", ")} from changed
