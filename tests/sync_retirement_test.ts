@@ -37,7 +37,14 @@ test("the guard: mass vanishing or an empty source deactivates nothing", async (
 
   await my.query(`delete from position`);
   await my.query(`delete from member`);
+  // A linked member: against an empty source every link would be "missing",
+  // and the bot would take everyone's roles.
+  await db`update dev.members set discord_id = '300000000000000001', discord_verified = true,
+           verified_at = now() where member_number = '1001'`;
   const empty = await sync({ tables: ["members", "positions"] });
+  const checked = await db`select run_id from discord_dev.validation_summaries
+                           where sync_id = ${empty.body.sync_id}`;
+  assertEquals(checked.length, 0, "no link is validated against an empty source");
   assertEquals(empty.body.tables.members.deactivated, 0);
   assertEquals(empty.body.tables.positions.deactivated, 0);
   assertEquals((await member("1001")).status, "active");

@@ -19,7 +19,7 @@ import type { RunContext } from "./run_context.ts";
 import { walkTable } from "./walk.ts";
 import { refreshDerivedCounts } from "./derived_counts.ts";
 import { retireVanished } from "./retire.ts";
-import type { SourceKeys } from "./source_keys.ts";
+import { sourceIsEmpty, type SourceKeys } from "./source_keys.ts";
 import { decideMode, fullCompareDone, type RunMode } from "./mode.ts";
 
 export interface SyncOptions {
@@ -253,6 +253,13 @@ async function finishRun(run: RunContext, environment: Environment, members?: So
     run.tables.includes("members") &&
     (async () => {
       const numbers = members ?? { list: await sourceKeys(run, "members") };
+      // Against an empty source every link would be "missing" and the bot
+      // would take everyone's roles: the members retirement was refused for
+      // the same reason, and its sync_error row says so.
+      if (sourceIsEmpty(numbers)) {
+        log("warn", "sync_validation_skipped", { sync_id: run.syncId, reason: "empty_source" });
+        return;
+      }
       await retries.postgres(() => validateLinks(sql, environment, run.syncId, numbers));
     })(),
   ]);
