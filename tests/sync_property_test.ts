@@ -195,7 +195,7 @@ test("a key taken across buckets: the earlier record wins, whichever bucket stil
   assertEquals((await sync({ full_compare: true })).status, 200);
 });
 
-test("a row written with a notice forgets its stored hash: the source's way back is read", async () => {
+test("a row written with a notice keeps no usable hash: the source's way back is read", async () => {
   // A bucket of members of its own, so its sums match once synced.
   const first = 4400 * HASH_BUCKET;
   const ids = [...Array(HASH_BUCKET).keys()].map((i) => first + i);

@@ -11,6 +11,25 @@ const { my, env, SYNC, sync, resetAll, loadQuirkySource, everythingButLogs } = a
   "mynatca_sync_runs_test",
 );
 
+/**
+ * POST /sync to `server` until the run completes (at most `max` times), as
+ * pg_cron's resume job calls it; `first` is the first invocation's body.
+ * Every answer must be 200. Returns the answers' bodies.
+ */
+async function invokeUntilDone(
+  server: ReturnType<typeof serveFunctions>,
+  first: Record<string, unknown> = {},
+  max = 40,
+) {
+  const bodies = [];
+  do {
+    const res = await sync(bodies.length === 0 ? first : {}, server.fn("sync"));
+    assertEquals(res.status, 200, JSON.stringify(res.body));
+    bodies.push(res.body);
+  } while (bodies.at(-1).status === "partial" && bodies.length < max);
+  return bodies;
+}
+
 test("dry_run reports what would change and writes nothing", async () => {
   await resetAll();
   await loadQuirkySource();
@@ -102,17 +121,12 @@ test("a run that meets its row budget or deadline resumes from its cursor", asyn
   await loadQuirkySource();
   const small = serveFunctions({ ...env, SYNC_ROWS_PER_INVOCATION: "10" });
   try {
-    const statuses: string[] = [];
-    let res;
-    do {
-      // Full rows (the mode is kept by the resumptions): one row of budget each.
-      res = await sync({ full_compare: statuses.length === 0 }, small.fn("sync"));
-      assertEquals(res.status, 200);
-      statuses.push(res.body.status);
-    } while (res.body.status === "partial" && statuses.length < 20);
-    assertEquals(res.body.status, "completed");
-    assert(statuses.length >= 5, `took ${statuses.length} invocations`);
-    assertEquals(res.body.resumed, true);
+    // Full rows (the mode is kept by the resumptions): one row of budget each.
+    const bodies = await invokeUntilDone(small, { full_compare: true }, 20);
+    const last = bodies.at(-1);
+    assertEquals(last.status, "completed");
+    assert(bodies.length >= 5, `took ${bodies.length} invocations`);
+    assertEquals(last.resumed, true);
     assertEquals((await db`select count(*)::int from dev.members`)[0].count, 37);
     assertEquals((await db`select count(*)::int from dev.positions`)[0].count, 4);
     assertEquals((await db`select count(*)::int from dev.sync_cursor`)[0].count, 0);
@@ -138,18 +152,13 @@ test("a hash-path run in which every record differs stays within the row budget"
   await db.unsafe(`truncate ${SYNC_TABLES.map((t) => hashTable("dev", t)).join(", ")}`);
   const small = serveFunctions({ ...env, SYNC_ROWS_PER_INVOCATION: "10" });
   try {
-    const walked: number[] = [];
-    let res;
-    do {
-      res = await sync({}, small.fn("sync"));
-      assertEquals(res.status, 200);
-      assertEquals(res.body.details.full_compare, false);
-      walked.push(
-        Object.values(res.body.tables as Record<string, { processed: number }>)
-          .reduce((n, t) => n + t.processed, 0),
-      );
-    } while (res.body.status === "partial" && walked.length < 40);
-    assertEquals(res.body.status, "completed");
+    const bodies = await invokeUntilDone(small);
+    assertEquals(bodies.at(-1).status, "completed");
+    assert(bodies.every((b) => !b.details.full_compare), "the hash path ran");
+    const walked = bodies.map((b) =>
+      Object.values(b.tables as Record<string, { processed: number }>)
+        .reduce((n, t) => n + t.processed, 0)
+    );
     // Ten rows of budget: a page is cut at the bucket that would pass it, but
     // always keeps one bucket (at most HASH_BUCKET records) so the walk moves on.
     assert(
@@ -157,6 +166,47 @@ test("a hash-path run in which every record differs stays within the row budget"
       `records walked per invocation: ${walked.join(", ")}`,
     );
     assert(walked.length >= 4, `took ${walked.length} invocations`);
+  } finally {
+    await small.close();
+  }
+});
+
+test("a full comparison resumed across a duplicate key keeps the earlier record", async () => {
+  await resetAll();
+  await loadQuirkySource();
+  // The same member number twice once trimmed, thirty records apart: with
+  // ten rows of budget the two are walked by different invocations.
+  const filler = Array.from(
+    { length: 30 },
+    (_, i) => [901 + i, `FILL${i}`, "Fill", "Er", "Active"],
+  );
+  await my.query(
+    `insert into member (MemberID, MemberNumber, FirstName, LastName, Status) values ?`,
+    [[[900, "DUPX", "Earlier", "One", "Active"], ...filler, [
+      950,
+      " DUPX",
+      "Later",
+      "One",
+      "Active",
+    ]]],
+  );
+  const small = serveFunctions({ ...env, SYNC_BATCH_SIZE: "5", SYNC_ROWS_PER_INVOCATION: "10" });
+  try {
+    const bodies = await invokeUntilDone(small, { full_compare: true });
+    assertEquals(bodies.at(-1).status, "completed");
+    assertEquals(bodies.at(-1).details.full_compare, true);
+    assert(bodies.length >= 4, `took ${bodies.length} invocations`);
+    const [dup] = await db`select first_name from dev.members where member_number = 'DUPX'`;
+    assertEquals(dup.first_name, "Earlier");
+    const logged = await db`select error_details from dev.sync_logs
+                            where sync_id = ${bodies[0].sync_id} and table_name = 'members'`;
+    const rejected = logged.flatMap((l) => l.error_details?.rejected ?? []);
+    assert(
+      rejected.some((r: { key: string; reason: string }) =>
+        r.key === "950" && r.reason.includes("duplicate")
+      ),
+      JSON.stringify(rejected),
+    );
   } finally {
     await small.close();
   }

@@ -60,6 +60,11 @@ export interface ReadPage {
   cost: number;
   /** Source ids of records whose key an earlier record of the walk has. */
   duplicates?: Set<number>;
+  /**
+   * A full comparison resumed by a later invocation: source ids of records
+   * whose key a record before the cursor holds (duplicates too).
+   */
+  held?: Set<number>;
 }
 
 /** What a walk has seen of its table's keys. */

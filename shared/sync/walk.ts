@@ -21,6 +21,7 @@ import { type SyncTable, TABLE_SPECS } from "./tables.ts";
 import {
   analyzeIfRewritten,
   HASH_FIELD,
+  hashTable,
   SOURCE_ID_FIELD as SOURCE_ID,
   writeBatch,
 } from "./writer.ts";
@@ -56,7 +57,7 @@ export async function walkTable(run: RunContext, table: SyncTable, startAfter: n
   const writes = new OrderedWrites(run, table, walk);
   const today = new Date().toISOString().slice(0, 10);
   const read = run.fullCompare
-    ? (after: number) => readFullPage(run, spec, after)
+    ? (after: number) => readFullPage(run, spec, after, startAfter)
     : changedRows(run, spec, keys, today, startAfter);
   const fetchPage = (after: number) => {
     const page = read(after);
@@ -117,15 +118,68 @@ export async function walkTable(run: RunContext, table: SyncTable, startAfter: n
   return walk;
 }
 
-/** A full comparison's page: every full row. */
+/**
+ * A full comparison's page: every full row. As on the hash path, stored
+ * hashes of the page's ids whose key no record of the page has any more
+ * are forgotten (and, after the last page, those past the source's last
+ * id), so a stored hash under an id the walk has passed names that record's
+ * key. A walk resumed by a later invocation uses that to find the records
+ * whose key a record before the cursor holds (`held`): duplicates, as they
+ * would be in one invocation.
+ */
 async function readFullPage(
   run: RunContext,
   spec: TableSpec,
   after: number,
+  startAfter: number,
 ): Promise<ReadPage | undefined> {
+  const { sql, retries, dryRun } = run;
+  const hashes = hashTable(run.schema, spec.name);
   const rows = await run.source.page(spec, after, run.config.SYNC_BATCH_SIZE, run.mappingVersion);
-  if (rows.length === 0) return undefined;
-  return { rows, end: Number(rows[rows.length - 1].id), records: rows.length, cost: rows.length };
+  if (rows.length === 0) {
+    if (after > 0 && !dryRun) {
+      await retries.postgres(() =>
+        sql.unsafe(`delete from ${hashes} where source_id > $1`, [after])
+      );
+    }
+    return undefined;
+  }
+  const end = Number(rows[rows.length - 1].id);
+  const keyOf = new Map<number, string>();
+  for (const r of rows) {
+    const key = spec.normalizeKey(r[spec.sourceKey]);
+    if (key !== null) keyOf.set(Number(r.id), String(key));
+  }
+  const keys = [...new Set(keyOf.values())];
+  const [stored, holders] = await Promise.all([
+    dryRun ? [] : retries.postgres(() =>
+      sql.unsafe(
+        `select source_key as k from ${hashes} where source_id > $1 and source_id <= $2`,
+        [after, end],
+      )
+    ),
+    startAfter === 0 ? [] : retries.postgres(() =>
+      sql.unsafe(
+        `select source_key as k from ${hashes}
+         where source_key = any($1::text[]) and source_id <= $2`,
+        [keys, startAfter],
+      )
+    ),
+  ]);
+  const inPage = new Set(keys);
+  const stale = stored.map((s) => s.k as string).filter((k) => !inPage.has(k));
+  if (stale.length) {
+    await retries.postgres(() =>
+      sql.unsafe(
+        `delete from ${hashes}
+         where source_id > $1 and source_id <= $2 and source_key = any($3::text[])`,
+        [after, end, stale],
+      )
+    );
+  }
+  const heldKeys = new Set(holders.map((h) => h.k as string));
+  const held = new Set([...keyOf].filter(([, k]) => heldKeys.has(k)).map(([id]) => id));
+  return { rows, end, records: rows.length, cost: rows.length, held };
 }
 
 /**
@@ -149,7 +203,7 @@ function mapPage(
     // The hash path found duplicates while comparing keys; a full page finds them here.
     const duplicate = page.duplicates
       ? page.duplicates.has(Number(raw.id))
-      : key !== null && keys.present.has(key);
+      : (key !== null && keys.present.has(key)) || !!page.held?.has(Number(raw.id));
     if (duplicate) {
       walk.rejected.push({
         key: String(raw.id),

@@ -20,6 +20,9 @@ export interface BatchResult {
 /** The column of a mapped row that carries its source row's hash (absent: store none). */
 export const HASH_FIELD = "sync_hash";
 
+/** What a row written without a source hash (with a notice) stores: no MD5 is all zeros in practice. */
+export const NO_HASH = "00000000-0000-0000-0000-000000000000";
+
 /** The column of a mapped row that carries its source row's id (stored with the hash). */
 export const SOURCE_ID_FIELD = "sync_source_id";
 
@@ -70,19 +73,19 @@ export function statementsFor(schema: string, spec: TableSpec) {
         where t."${spec.key}" is null or ${tuple("t")} is distinct from ${tuple("s")}
       ), hashed as (
         -- The hash is stored with the row, in the same statement: a batch
-        -- the database refuses leaves neither behind.
+        -- the database refuses leaves neither behind. A row written without
+        -- a hash (with a notice) stores NO_HASH, which no source row hashes
+        -- to: it is read again on every run, and the source's way back to
+        -- the row it was before must not match the hash stored back then,
+        -- since Postgres now holds something else. Its key stays stored under
+        -- its source id, which names who holds the key.
         insert into ${hashes} as x (source_key, hash, source_id)
-        select s."${spec.key}"::text, s.${HASH_FIELD}, s.${SOURCE_ID_FIELD} from s
-        where s.${HASH_FIELD} is not null
+        select s."${spec.key}"::text, coalesce(s.${HASH_FIELD}, '${NO_HASH}'),
+               s.${SOURCE_ID_FIELD}
+        from s where s.${SOURCE_ID_FIELD} is not null
         on conflict (source_key) do update
           set hash = excluded.hash, source_id = excluded.source_id
           where (x.hash, x.source_id) is distinct from (excluded.hash, excluded.source_id)
-      ), unhashed as (
-        -- A row written without a hash (with a notice) forgets the one
-        -- stored before: the source's way back to that very row must not
-        -- match it, since Postgres now holds something else.
-        delete from ${hashes} x using s
-        where s.${HASH_FIELD} is null and x.source_key = s."${spec.key}"::text
       ), up as (
         insert into ${target} as t (${[list, ...extraCols.map((c) => `"${c}"`)].join(", ")})
         select ${[list, ...extraVals].join(", ")} from changed
