@@ -71,7 +71,7 @@ export interface ReadPage {
 export interface SeenKeys {
   /**
    * Every normalized key of the records the walk looked at one by one: finds
-   * duplicates, and (for a full comparison or a dry run that began at the
+   * duplicates, and (for a full comparison that began at the
    * start) which rows vanished.
    */
   present: Set<string | number>;

@@ -8,8 +8,8 @@
 // comparison reads every full row; the hash path (hash_path.ts) reads the
 // full rows of only the records whose source hash differs from the one
 // stored when the row was last written, or that cannot be compared (a
-// duplicate or empty key, a record rejected or noticed before: no hash is
-// stored for those, so they are read and reported every run).
+// duplicate or empty key, a record rejected or noticed before: no usable
+// hash is stored for those, so they are read and reported every run).
 import { saveCursor } from "./cursor.ts";
 import { changedRows } from "./hash_path.ts";
 import { cleanText } from "./mapping.ts";
