@@ -92,13 +92,6 @@ export function changedRows(
       };
     })();
 
-  // Stored hashes no record has any more are forgotten as the walk passes
-  // their ids, so that after a whole walk the stored keys are the source's
-  // (SourceKeys). The id range bounds the delete: a write of this walk may
-  // have given the key another id meanwhile.
-  const forget = (where: string, params: (number | string[])[]) =>
-    run.dryRun ? Promise.resolve() : postgres(`delete from ${hashes} where ${where}`, params);
-
   // The next page's buckets are summed up by MySQL while this one is compared.
   let ahead: { after: number; page: Promise<Bucket[]> } | undefined;
   const bucketPage = (after: number) => {
@@ -112,9 +105,7 @@ export function changedRows(
   return async (after: number): Promise<ReadPage | undefined> => {
     const [summed, { missing, again }] = await Promise.all([bucketPage(after), prepare()]);
     if (summed.length === 0) {
-      // Past the source's last id every stored hash is stale (none is
-      // forgotten when the source returned nothing at all).
-      if (after > 0) await forget("source_id > $1", [after]);
+      await forgetStaleHashes(run, spec, after);
       return undefined;
     }
     const sums = new Map(
@@ -180,13 +171,7 @@ export function changedRows(
     // Any other hash stored in these buckets is stale, unless its key was
     // read in full (its write stores it anew).
     const stale = stored.filter((r, x) => !kept[x] && !keys.read.has(r.k)).map((r) => r.k);
-    if (stale.length) {
-      await forget("source_id > $1 and source_id <= $2 and source_key = any($3::text[])", [
-        after,
-        end,
-        stale,
-      ]);
-    }
+    await forgetStaleHashes(run, spec, after, { end, keys: stale });
     for (const id of duplicates) read.add(id);
     const ids = [...read].sort((a, b) => a - b);
     const full: SourceRow[] = [];
@@ -263,6 +248,35 @@ export function changedRows(
       if (!grew) return { rows, stored, heldEarlier };
     }
   }
+}
+
+/**
+ * Stored hashes no record has any more are forgotten as a walk (the hash
+ * path or a full comparison) passes their ids, so that after a whole walk a
+ * stored hash names the record that holds its key (SourceKeys, and a full
+ * comparison's duplicates across invocations). Given a page's range and its
+ * stale keys: those, only while their source id is still in the range (a
+ * write of the same walk may have given the key another id meanwhile).
+ * Without: every hash past `after`, the source's last id (none when the
+ * source returned nothing at all). A dry run forgets nothing.
+ */
+export async function forgetStaleHashes(
+  run: RunContext,
+  spec: TableSpec,
+  after: number,
+  page?: { end: number; keys: string[] },
+): Promise<void> {
+  if (run.dryRun || (page ? page.keys.length === 0 : after === 0)) return;
+  const hashes = hashTable(run.schema, spec.name);
+  await run.retries.postgres(() =>
+    page
+      ? run.sql.unsafe(
+        `delete from ${hashes}
+         where source_id > $1 and source_id <= $2 and source_key = any($3::text[])`,
+        [after, page.end, page.keys],
+      )
+      : run.sql.unsafe(`delete from ${hashes} where source_id > $1`, [after])
+  );
 }
 
 /**

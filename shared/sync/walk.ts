@@ -11,7 +11,7 @@
 // duplicate or empty key, a record rejected or noticed before: no usable
 // hash is stored for those, so they are read and reported every run).
 import { saveCursor } from "./cursor.ts";
-import { changedRows } from "./hash_path.ts";
+import { changedRows, forgetStaleHashes } from "./hash_path.ts";
 import { cleanText } from "./mapping.ts";
 import { emptyCounts, type Rejection, type Replacement, type TableReport } from "./report.ts";
 import type { ReadPage, RunContext, SeenKeys } from "./run_context.ts";
@@ -137,11 +137,7 @@ async function readFullPage(
   const hashes = hashTable(run.schema, spec.name);
   const rows = await run.source.page(spec, after, run.config.SYNC_BATCH_SIZE, run.mappingVersion);
   if (rows.length === 0) {
-    if (after > 0 && !dryRun) {
-      await retries.postgres(() =>
-        sql.unsafe(`delete from ${hashes} where source_id > $1`, [after])
-      );
-    }
+    await forgetStaleHashes(run, spec, after);
     return undefined;
   }
   const end = Number(rows[rows.length - 1].id);
@@ -150,7 +146,8 @@ async function readFullPage(
     const key = spec.normalizeKey(r[spec.sourceKey]);
     if (key !== null) keyOf.set(Number(r.id), String(key));
   }
-  const keys = [...new Set(keyOf.values())];
+  const inPage = new Set(keyOf.values());
+  const keys = [...inPage];
   const [stored, holders] = await Promise.all([
     dryRun ? [] : retries.postgres(() =>
       sql.unsafe(
@@ -166,17 +163,8 @@ async function readFullPage(
       )
     ),
   ]);
-  const inPage = new Set(keys);
   const stale = stored.map((s) => s.k as string).filter((k) => !inPage.has(k));
-  if (stale.length) {
-    await retries.postgres(() =>
-      sql.unsafe(
-        `delete from ${hashes}
-         where source_id > $1 and source_id <= $2 and source_key = any($3::text[])`,
-        [after, end, stale],
-      )
-    );
-  }
+  await forgetStaleHashes(run, spec, after, { end, keys: stale });
   const heldKeys = new Set(holders.map((h) => h.k as string));
   const held = new Set([...keyOf].filter(([, k]) => heldKeys.has(k)).map(([id]) => id));
   return { rows, end, records: rows.length, cost: rows.length, held };
