@@ -1,24 +1,34 @@
 // The Postgres pools of an isolate, and what keeps a dead connection from
-// taking the isolate with it.
+// taking the isolate with it or poisoning the statements after it.
 //
-// postgres.js (3.4.x) queues a small write with setImmediate. When the
-// connection dies between the two, two things go wrong inside the driver:
-// the queued write can still run and throw on the closed socket (an uncaught
-// TypeError from a timer, which would end the whole process), and the
-// connection object keeps a stale timer handle, so after it reconnects its
-// small writes (the startup message included) are never sent and every
-// query on it waits for the connect timeout, forever. Hence:
+// postgres.js (3.4.x) keeps a connection object for each of a pool's slots
+// and, when its socket closes, connects the same object again. The object
+// keeps what it held when the socket died: a small write queued with
+// setImmediate (which can then throw on the closed socket: an uncaught
+// TypeError from a timer, which would end the whole process), a stale timer
+// handle (after which its small writes, the startup message included, are
+// never sent and every statement on it waits for the connect timeout), and
+// the server's error for a statement whose ReadyForQuery never arrived,
+// which the reconnected object hands to the next statement sent on it: one
+// statement's 22P02 became another's, and a sync failed with a data error it
+// never made. Hence:
+//   - a connection object never connects twice. Each pool opens its own
+//     sockets (postgres.js's `socket` option); when one of them closes, for
+//     whatever reason, the pool is retired and a fresh one takes its place
+//     for every caller. A retired pool's connections serve what they
+//     already carry (the sync's lock is a connection reserved from a pool,
+//     valid until its holder releases it) and close after idle_timeout; a
+//     connection of a retired pool that would connect again gets a socket
+//     that fails at once, so a statement waiting in its queue fails with a
+//     connection error, which every caller retries on the current pool;
 //   - an uncaught error thrown from inside the driver, or a connection error
 //     that reaches no handler (the driver rejects a promise of its own when
 //     a connection closes), is logged and the process goes on: the
-//     connection's queries have failed with their own errors and are retried
-//     or answered 503. Any other uncaught error still ends the process;
-//   - after a connection fault the pool is replaced by a fresh one (at most
-//     once a second), so no poisoned connection object is used again. The
-//     old pool is left to wind down by itself: its idle connections close
-//     after idle_timeout, and a connection reserved from it (the sync's
-//     lock) stays valid until its holder releases it.
+//     connection's statements have failed with their own errors and are
+//     retried or answered 503. Any other uncaught error still ends the
+//     process.
 // Callers hold a stable handle that always forwards to the current pool.
+import net from "node:net";
 import postgres from "postgres";
 import type { DatabaseConfig } from "./config.ts";
 import { isConnectionError } from "./db_errors.ts";
@@ -26,11 +36,17 @@ import { log } from "./log.ts";
 
 export type Sql = postgres.Sql;
 
+/** One postgres.js pool; retired once any of its sockets has closed. */
+interface Generation {
+  sql: Sql;
+  retired: boolean;
+}
+
 interface Pool {
-  current: Sql;
+  current: Generation;
   handle: Sql;
   replacedAt: number;
-  make: () => Sql;
+  make: () => Generation;
 }
 
 const pools = new Map<string, Pool>();
@@ -46,15 +62,22 @@ export function getSql(config: DatabaseConfig, name = "functions"): Sql {
   let pool = pools.get(key);
   if (!pool) {
     containDriverFaults();
-    const make = () =>
-      postgres(url, {
+    const make = () => {
+      const generation = { retired: false } as Generation;
+      generation.sql = postgres(url, {
         prepare: false,
         max: config.DB_POOL_SIZE,
         idle_timeout: 20,
         connect_timeout: 10,
         onnotice: () => {},
         connection: { application_name: `mynatca-${name}` },
-      });
+        socket: (options: SocketOptions) =>
+          generation.retired
+            ? refusedSocket()
+            : openSocket(options, () => retire(created, generation)),
+      } as postgres.Options<Record<string, never>>);
+      return generation;
+    };
     const created: Pool = { current: make(), replacedAt: 0, make, handle: undefined as never };
     created.handle = forwarding(created);
     pool = created;
@@ -63,13 +86,58 @@ export function getSql(config: DatabaseConfig, name = "functions"): Sql {
   return pool.handle;
 }
 
+/** What postgres.js passes its `socket` option: the parsed connection options. */
+interface SocketOptions {
+  host: string[];
+  port: number[];
+  path?: string;
+}
+
+/** A plain TCP (or Unix) socket to the server; postgres.js negotiates TLS on it itself. */
+function openSocket(options: SocketOptions, onClose: () => void): net.Socket {
+  const socket = options.path
+    ? net.connect(options.path)
+    : net.connect({ host: options.host[0], port: options.port[0] });
+  // postgres.js names the server for TLS (SNI, certificate) by socket.host.
+  (socket as net.Socket & { host?: string }).host = options.host[0];
+  socket.once("close", onClose);
+  return socket;
+}
+
+/**
+ * The socket a retired pool's connection gets: it fails at once, with an
+ * error the callers' retries know as a connection fault.
+ */
+function refusedSocket(): net.Socket {
+  const socket = new net.Socket();
+  const err = Object.assign(new Error("a retired pool opens no connection"), {
+    code: "CONNECTION_CLOSED",
+  });
+  // The driver writes its startup message at once; on a socket that never
+  // connects that would fail first, with a code of its own.
+  socket.write = () => true;
+  setTimeout(() => socket.destroy(err));
+  return socket;
+}
+
+/** `generation` opens no more connections; new statements go to a fresh pool. */
+function retire(pool: Pool, generation: Generation): void {
+  if (generation.retired) return;
+  generation.retired = true;
+  if (pool.current !== generation) return;
+  pool.current = pool.make();
+  pool.replacedAt = Date.now();
+  log("warn", "db_pool_replaced", {});
+}
+
 /** A handle that calls whatever pool is current, so a replacement is invisible to callers. */
 function forwarding(pool: Pool): Sql {
   return new Proxy(function () {} as unknown as Sql, {
-    apply: (_target, _this, args) => (pool.current as (...a: unknown[]) => unknown)(...args),
+    apply: (_target, _this, args) => (pool.current.sql as (...a: unknown[]) => unknown)(...args),
     get: (_target, prop) => {
-      const value = Reflect.get(pool.current, prop);
-      return typeof value === "function" ? value.bind(pool.current) : value;
+      const sql = pool.current.sql;
+      const value = Reflect.get(sql, prop);
+      return typeof value === "function" ? value.bind(sql) : value;
     },
   });
 }
@@ -79,19 +147,21 @@ export function replacePoolsAfter(err: unknown): void {
   if (isConnectionError(err)) replacePools();
 }
 
-/** A connection failed: new queries go to a fresh pool from now on. */
+/**
+ * A connection failed without closing (a statement that never settled): new
+ * queries go to a fresh pool from now on. At most once a second: a closed
+ * socket has usually replaced the pool already.
+ */
 export function replacePools(): void {
   const now = Date.now();
   for (const pool of pools.values()) {
     if (now - pool.replacedAt < 1000) continue;
-    pool.current = pool.make();
-    pool.replacedAt = now;
-    log("warn", "db_pool_replaced", {});
+    retire(pool, pool.current);
   }
 }
 
 export async function closePools(): Promise<void> {
-  await Promise.all([...pools.values()].map((pool) => pool.current.end({ timeout: 5 })));
+  await Promise.all([...pools.values()].map((pool) => pool.current.sql.end({ timeout: 5 })));
   pools.clear();
 }
 

@@ -1,6 +1,7 @@
 // A TCP relay to MariaDB (or any local port) that a test can break and mend:
-// refuse connections, cut one after so many bytes, or stop accepting. It
-// counts what actually happened, so a test can tell that its faults fired.
+// refuse connections, cut one after so many bytes or (to Postgres) right
+// after an error, or stop accepting. It counts what actually happened, so a
+// test can tell that its faults fired.
 import { STACK_MY_PORT } from "../../local/stack.ts";
 
 export interface RelayOptions {
@@ -20,6 +21,11 @@ export function tcpRelay({ hostname = "127.0.0.1", target = STACK_MY_PORT }: Rel
     acceptAtMost: Infinity,
     /** Cut the connection that carries the target's answers past this many bytes, once. */
     cutAfterBytes: Infinity,
+    /**
+     * Relaying Postgres: cut the connection right after the server's
+     * ErrorResponse with this SQLSTATE, before its ReadyForQuery, once.
+     */
+    cutAfterError: undefined as string | undefined,
     relayed: 0,
     refused: 0,
     cuts: 0,
@@ -36,6 +42,7 @@ export function tcpRelay({ hostname = "127.0.0.1", target = STACK_MY_PORT }: Rel
       state.accepted++;
       const upstream = await Deno.connect({ hostname: "127.0.0.1", port: target });
       open.add(client).add(upstream);
+      const answers = new PgMessages();
       const pipe = async (from: Deno.Conn, to: Deno.Conn, count: boolean) => {
         const buf = new Uint8Array(16384);
         try {
@@ -44,6 +51,15 @@ export function tcpRelay({ hostname = "127.0.0.1", target = STACK_MY_PORT }: Rel
             if (n === null) break;
             if (count && (state.relayed += n) > state.cutAfterBytes) {
               state.cutAfterBytes = Infinity;
+              state.cuts++;
+              throw new Error("cut");
+            }
+            const upTo = count && state.cutAfterError
+              ? answers.endOfError(buf.subarray(0, n), state.cutAfterError)
+              : undefined;
+            if (upTo !== undefined) {
+              await to.write(buf.subarray(0, upTo));
+              state.cutAfterError = undefined;
               state.cuts++;
               throw new Error("cut");
             }
@@ -73,4 +89,42 @@ export function tcpRelay({ hostname = "127.0.0.1", target = STACK_MY_PORT }: Rel
       }
     },
   };
+}
+
+/**
+ * The Postgres server's messages as they stream past (type byte, int32
+ * length, body), for a relay that must cut right after one of them.
+ */
+class PgMessages {
+  #pending = new Uint8Array(0);
+
+  /** Where in `chunk` the first ErrorResponse with `code` ends, if one does. */
+  endOfError(chunk: Uint8Array, code: string): number | undefined {
+    const all = new Uint8Array(this.#pending.length + chunk.length);
+    all.set(this.#pending);
+    all.set(chunk, this.#pending.length);
+    let at = 0;
+    let found: number | undefined;
+    while (found === undefined && at + 5 <= all.length) {
+      const length = new DataView(all.buffer, at + 1, 4).getInt32(0);
+      if (at + 1 + length > all.length) break;
+      if (all[at] === 0x45 /* E */ && sqlState(all.subarray(at + 5, at + 1 + length)) === code) {
+        found = at + 1 + length - this.#pending.length;
+      }
+      at += 1 + length;
+    }
+    this.#pending = all.slice(at);
+    return found;
+  }
+}
+
+/** The C (SQLSTATE) field of an ErrorResponse's body. */
+function sqlState(body: Uint8Array): string | undefined {
+  let at = 0;
+  while (at < body.length && body[at] !== 0) {
+    const end = body.indexOf(0, at + 1);
+    if (body[at] === 0x43 /* C */) return new TextDecoder().decode(body.subarray(at + 1, end));
+    at = end + 1;
+  }
+  return undefined;
 }

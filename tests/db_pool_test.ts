@@ -1,0 +1,73 @@
+// The pools of shared/db_pool.ts against a connection that dies at the worst
+// moment: after the server's error for a statement and before its
+// ReadyForQuery. postgres.js (3.4.x) keeps that error on the connection
+// object and, when the object reconnects, rejects the next statement sent on
+// it with the old error: a 22P02 of one statement became another's, and a
+// sync failed with a data error it never made. A statement must get its own
+// answer or a connection error (which callers retry), never another's.
+import { assert, assertEquals } from "./assert.ts";
+import { afterAll, DB_URL, test } from "./helpers.ts";
+import { tcpRelay } from "./support/tcp_relay.ts";
+import { closePools, dbCall, getSql, isConnectionError } from "../shared/db.ts";
+import { setLogLevel } from "../shared/log.ts";
+import { STACK_PG_PORT } from "../local/stack.ts";
+
+setLogLevel("silent");
+const relay = tcpRelay({ target: STACK_PG_PORT });
+const url = DB_URL.replace(`:${STACK_PG_PORT}/`, `:${relay.port}/`);
+afterAll(async () => {
+  await closePools();
+  relay.close();
+});
+
+/** What a statement came to: its rows, or the code of its error. */
+const outcome = (p: Promise<{ n: number }[]>) =>
+  p.then(
+    (rows) => ({ rows, code: undefined }),
+    (err) => ({ rows: undefined, code: err.code, err }),
+  );
+
+/** A statement the server refuses with 22P02 at execution, carried by the relay. */
+const badInteger = (sql: ReturnType<typeof getSql>) =>
+  sql`select ${"not a number"}::int as n` as unknown as Promise<{ n: number }[]>;
+
+test("a connection cut between an error and ReadyForQuery: the next statement gets its own answer", async () => {
+  // One connection, so the next statement is sent on the same connection object.
+  const sql = getSql({ SUPABASE_DB_URL: url, DB_POOL_SIZE: 1 }, "pool-test-next");
+  assertEquals((await sql`select 1 as n`)[0].n, 1);
+  relay.state.cutAfterError = "22P02";
+  const cuts = relay.state.cuts;
+  const bad = await outcome(badInteger(sql));
+  assertEquals(relay.state.cuts, cuts + 1, "the relay never cut after the error");
+  assert(bad.code === "22P02" || isConnectionError(bad), `first: ${bad.code}`);
+  const next = await outcome(sql`select 2 as n` as unknown as Promise<{ n: number }[]>);
+  assertEquals(next.code, undefined, `the next statement failed with ${next.code}`);
+  assertEquals(next.rows?.[0].n, 2);
+});
+
+test("a connection cut between an error and ReadyForQuery: a statement queued behind it gets its own answer or a connection error", async () => {
+  const sql = getSql({ SUPABASE_DB_URL: url, DB_POOL_SIZE: 1 }, "pool-test-queued");
+  assertEquals((await sql`select 1 as n`)[0].n, 1);
+  relay.state.cutAfterError = "22P02";
+  const cuts = relay.state.cuts;
+  // Both at once: the second waits in the pool's queue for the only connection.
+  const [bad, queued] = await Promise.all([
+    outcome(badInteger(sql)),
+    outcome(sql`select 3 as n` as unknown as Promise<{ n: number }[]>),
+  ]);
+  assertEquals(relay.state.cuts, cuts + 1, "the relay never cut after the error");
+  assert(bad.code === "22P02" || isConnectionError(bad), `first: ${bad.code}`);
+  assert(
+    queued.code === undefined || isConnectionError(queued),
+    `the queued statement failed with another's error: ${queued.code}`,
+  );
+  if (queued.code === undefined) assertEquals(queued.rows?.[0].n, 3);
+  // Through dbCall, as every function calls the database: answered.
+  relay.state.cutAfterError = "22P02";
+  const [, retried] = await Promise.all([
+    outcome(dbCall(() => badInteger(sql))),
+    outcome(dbCall(() => sql`select 4 as n` as unknown as Promise<{ n: number }[]>)),
+  ]);
+  assertEquals(retried.code, undefined, `through dbCall: ${retried.code}`);
+  assertEquals(retried.rows?.[0].n, 4);
+});
