@@ -40,10 +40,14 @@ export type Sql = postgres.Sql;
 interface Generation {
   sql: Sql;
   retired: boolean;
+  /** Its sockets that have not closed yet. */
+  open: number;
 }
 
 interface Pool {
   current: Generation;
+  /** Retired generations whose connections are still open: closePools ends them too. */
+  winding: Set<Generation>;
   handle: Sql;
   replacedAt: number;
   make: () => Generation;
@@ -63,7 +67,7 @@ export function getSql(config: DatabaseConfig, name = "functions"): Sql {
   if (!pool) {
     containDriverFaults();
     const make = () => {
-      const generation = { retired: false } as Generation;
+      const generation = { retired: false, open: 0 } as Generation;
       generation.sql = postgres(url, {
         prepare: false,
         max: config.DB_POOL_SIZE,
@@ -74,11 +78,17 @@ export function getSql(config: DatabaseConfig, name = "functions"): Sql {
         socket: (options: SocketOptions) =>
           generation.retired
             ? refusedSocket()
-            : openSocket(options, () => retire(created, generation)),
+            : openSocket(options, generation, () => retire(created, generation)),
       } as postgres.Options<Record<string, never>>);
       return generation;
     };
-    const created: Pool = { current: make(), replacedAt: 0, make, handle: undefined as never };
+    const created: Pool = {
+      current: make(),
+      winding: new Set(),
+      replacedAt: 0,
+      make,
+      handle: undefined as never,
+    };
     created.handle = forwarding(created);
     pool = created;
     pools.set(key, pool);
@@ -94,13 +104,21 @@ interface SocketOptions {
 }
 
 /** A plain TCP (or Unix) socket to the server; postgres.js negotiates TLS on it itself. */
-function openSocket(options: SocketOptions, onClose: () => void): net.Socket {
+function openSocket(
+  options: SocketOptions,
+  generation: Generation,
+  onClose: () => void,
+): net.Socket {
   const socket = options.path
     ? net.connect(options.path)
     : net.connect({ host: options.host[0], port: options.port[0] });
   // postgres.js names the server for TLS (SNI, certificate) by socket.host.
   (socket as net.Socket & { host?: string }).host = options.host[0];
-  socket.once("close", onClose);
+  generation.open++;
+  socket.once("close", () => {
+    generation.open--;
+    onClose();
+  });
   return socket;
 }
 
@@ -122,6 +140,8 @@ function refusedSocket(): net.Socket {
 
 /** `generation` opens no more connections; new statements go to a fresh pool. */
 function retire(pool: Pool, generation: Generation): void {
+  if (generation.open > 0) pool.winding.add(generation);
+  else pool.winding.delete(generation);
   if (generation.retired) return;
   generation.retired = true;
   if (pool.current !== generation) return;
@@ -161,7 +181,8 @@ export function replacePools(): void {
 }
 
 export async function closePools(): Promise<void> {
-  await Promise.all([...pools.values()].map((pool) => pool.current.sql.end({ timeout: 5 })));
+  const all = [...pools.values()].flatMap((pool) => [pool.current, ...pool.winding]);
+  await Promise.all(all.map((generation) => generation.sql.end({ timeout: 5 })));
   pools.clear();
 }
 

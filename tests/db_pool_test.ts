@@ -6,7 +6,7 @@
 // sync failed with a data error it never made. A statement must get its own
 // answer or a connection error (which callers retry), never another's.
 import { assert, assertEquals } from "./assert.ts";
-import { afterAll, DB_URL, test } from "./helpers.ts";
+import { afterAll, db, DB_URL, test } from "./helpers.ts";
 import { tcpRelay } from "./support/tcp_relay.ts";
 import { closePools, dbCall, getSql, isConnectionError } from "../shared/db.ts";
 import { setLogLevel } from "../shared/log.ts";
@@ -70,4 +70,26 @@ test("a connection cut between an error and ReadyForQuery: a statement queued be
   ]);
   assertEquals(retried.code, undefined, `through dbCall: ${retried.code}`);
   assertEquals(retried.rows?.[0].n, 4);
+});
+
+test("closePools also ends the connections of a pool retired while they were open", async () => {
+  const name = "pool-test-winding";
+  const sql = getSql({ SUPABASE_DB_URL: DB_URL, DB_POOL_SIZE: 2 }, name);
+  // Two connections at once, then one of them ended by the server.
+  await Promise.all([sql`select pg_sleep(0.05)`, sql`select pg_sleep(0.05)`]);
+  const backends = () =>
+    db`select pid from pg_stat_activity where application_name = ${`mynatca-${name}`}`;
+  assertEquals((await backends()).length, 2);
+  await db`select pg_terminate_backend(${(await backends())[0].pid}::int)`;
+  for (let i = 0; i < 50 && (await backends()).length > 1; i++) {
+    await new Promise((r) => setTimeout(r, 20));
+  }
+  assertEquals((await backends()).length, 1, "the ended connection is still there");
+  // The survivor belongs to the retired pool; new statements use a fresh one.
+  assertEquals((await sql`select 5 as n`)[0].n, 5);
+  await closePools();
+  for (let i = 0; i < 50 && (await backends()).length > 0; i++) {
+    await new Promise((r) => setTimeout(r, 20));
+  }
+  assertEquals((await backends()).length, 0, "a connection outlived closePools");
 });
