@@ -43,6 +43,21 @@ log_min_messages = warning
 CONF
 }
 
+# Hosted Supabase's Postgres is reached over TLS too, so the local one offers
+# it (plain connections stay allowed), with a certificate from the stack's CA
+# (tls_certs, stack-mariadb.sh) copied where only the postgres user reads it.
+pg_tls_files() {
+  tls_certs
+  install -m 0644 "$TLS/server.pem" "$PG_DATA/server.crt"
+  install -m 0600 "$TLS/server.key" "$PG_DATA/server.key"
+  if [ "$(id -u)" = 0 ]; then chown postgres: "$PG_DATA/server.crt" "$PG_DATA/server.key"; fi
+}
+pg_start() {
+  pg_tls_files
+  as_pg "$PG_BIN/pg_ctl" -D "$PG_DATA" -l "$LOGS/postgres.log" -w -t 60 \
+    -o "-c ssl=on -c ssl_cert_file=server.crt -c ssl_key_file=server.key" start >/dev/null
+}
+
 pg_up() {
   pg_init
   if pg_running; then pg_legacy_cluster_check; return 0; fi
@@ -64,7 +79,7 @@ pg_up() {
     say "port $PG_PORT is taken by another program; stop it (or another checkout's stack) first"
     exit 1
   fi
-  as_pg "$PG_BIN/pg_ctl" -D "$PG_DATA" -l "$LOGS/postgres.log" -w -t 60 start >/dev/null
+  pg_start
   pg_legacy_cluster_check
 }
 
@@ -80,5 +95,5 @@ pg_legacy_cluster_check() {
   as_pg "$PG_BIN/pg_ctl" -D "$PG_DATA" -m fast -w stop >/dev/null
   rm -rf "$PG_DATA"
   pg_init
-  as_pg "$PG_BIN/pg_ctl" -D "$PG_DATA" -l "$LOGS/postgres.log" -w -t 60 start >/dev/null
+  pg_start
 }

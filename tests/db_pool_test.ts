@@ -93,3 +93,37 @@ test("closePools also ends the connections of a pool retired while they were ope
   }
   assertEquals((await backends()).length, 0, "a connection outlived closePools");
 });
+
+// Deno 2.1 (the line the hosted Edge Runtime embeds) cannot upgrade a socket
+// to TLS through node:tls: postgres.js's handshake never completes there,
+// with or without the pool's own sockets (measured with the driver's own
+// socket too). On that line the test pins that it fails as a connection
+// error within connect_timeout, which callers retry and then answer 503,
+// rather than hanging.
+const tlsUpgrades = !Deno.version.deno.startsWith("2.1.");
+
+test(
+  tlsUpgrades
+    ? "a pool opens its own sockets over TLS when the URL asks for it (sslmode=require)"
+    : "on Deno 2.1, a pool asked for TLS fails with a connection error within connect_timeout",
+  async () => {
+    const sql = getSql(
+      { SUPABASE_DB_URL: `${DB_URL}?sslmode=require`, DB_POOL_SIZE: 1 },
+      "pool-test-tls",
+    );
+    const query = sql`select ssl, version from pg_stat_ssl where pid = pg_backend_pid()`;
+    if (!tlsUpgrades) {
+      const started = Date.now();
+      const failed = await outcome(query as unknown as Promise<{ n: number }[]>);
+      assert(isConnectionError(failed), `answered ${failed.code}`);
+      assert(Date.now() - started < 15_000, "no answer within the connect timeout");
+      return;
+    }
+    const [row] = await query;
+    assertEquals(row.ssl, true, "the connection is not encrypted");
+    assert(/^TLS/.test(row.version), `protocol ${row.version}`);
+    const plain = getSql({ SUPABASE_DB_URL: DB_URL, DB_POOL_SIZE: 1 }, "pool-test-plain");
+    const [other] = await plain`select ssl from pg_stat_ssl where pid = pg_backend_pid()`;
+    assertEquals(other.ssl, false, "a plain URL got TLS: the test could not tell them apart");
+  },
+);
