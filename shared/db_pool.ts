@@ -49,7 +49,10 @@ interface Pool {
   /** Retired generations whose connections are still open: closePools ends them too. */
   winding: Set<Generation>;
   handle: Sql;
+  /** When replacePools last replaced it (a closed socket does not count). */
   replacedAt: number;
+  /** closePools ended it: no generation after the current one. */
+  closed: boolean;
   make: () => Generation;
 }
 
@@ -65,6 +68,9 @@ export function getSql(config: DatabaseConfig, name = "functions"): Sql {
   const key = `${name} ${url}`;
   let pool = pools.get(key);
   if (!pool) {
+    // The pool dials its sockets itself (below), to one host: postgres.js's
+    // failover across several would never run.
+    if (namesSeveralHosts(url)) throw new Error("SUPABASE_DB_URL names several hosts; give one");
     containDriverFaults();
     const make = () => {
       const generation = { retired: false, open: 0 } as Generation;
@@ -79,6 +85,10 @@ export function getSql(config: DatabaseConfig, name = "functions"): Sql {
           generation.retired
             ? refusedSocket()
             : openSocket(options, generation, () => retire(created, generation)),
+        // The driver's own word that a connection closed, before it hands
+        // the connection a queued statement (the socket's may come later
+        // once TLS wraps it).
+        onclose: () => retire(created, generation),
       } as postgres.Options<Record<string, never>>);
       return generation;
     };
@@ -86,6 +96,7 @@ export function getSql(config: DatabaseConfig, name = "functions"): Sql {
       current: make(),
       winding: new Set(),
       replacedAt: 0,
+      closed: false,
       make,
       handle: undefined as never,
     };
@@ -94,6 +105,12 @@ export function getSql(config: DatabaseConfig, name = "functions"): Sql {
     pools.set(key, pool);
   }
   return pool.handle;
+}
+
+/** `postgres://user:pass@h1:5432,h2:5432/db`: the hosts are what follows the authority's last @. */
+export function namesSeveralHosts(url: string): boolean {
+  const authority = /^[^:]+:\/\/([^/?#]*)/.exec(url)?.[1] ?? "";
+  return authority.slice(authority.lastIndexOf("@") + 1).includes(",");
 }
 
 /** What postgres.js passes its `socket` option: the parsed connection options. */
@@ -115,10 +132,19 @@ function openSocket(
   // postgres.js names the server for TLS (SNI, certificate) by socket.host.
   (socket as net.Socket & { host?: string }).host = options.host[0];
   generation.open++;
-  socket.once("close", () => {
+  const closed = () => {
     generation.open--;
     onClose();
-  });
+  };
+  socket.once("close", closed);
+  // To wrap the socket in TLS the driver takes every listener off it, this
+  // one included; the socket still closes when the TLS session does.
+  const removeAll = socket.removeAllListeners.bind(socket);
+  socket.removeAllListeners = (...event: Parameters<typeof removeAll>) => {
+    removeAll(...event);
+    if (event.length === 0 || event[0] === "close") socket.once("close", closed);
+    return socket;
+  };
   return socket;
 }
 
@@ -144,10 +170,10 @@ function retire(pool: Pool, generation: Generation): void {
   else pool.winding.delete(generation);
   if (generation.retired) return;
   generation.retired = true;
-  if (pool.current !== generation) return;
+  if (pool.current !== generation || pool.closed) return;
   pool.current = pool.make();
-  pool.replacedAt = Date.now();
-  log("warn", "db_pool_replaced", {});
+  // Every closed socket retires its pool, an idle one's too: not a warning.
+  log("info", "db_pool_replaced", {});
 }
 
 /** A handle that calls whatever pool is current, so a replacement is invisible to callers. */
@@ -176,11 +202,13 @@ export function replacePools(): void {
   const now = Date.now();
   for (const pool of pools.values()) {
     if (now - pool.replacedAt < 1000) continue;
+    pool.replacedAt = now;
     retire(pool, pool.current);
   }
 }
 
 export async function closePools(): Promise<void> {
+  for (const pool of pools.values()) pool.closed = true;
   const all = [...pools.values()].flatMap((pool) => [pool.current, ...pool.winding]);
   await Promise.all(all.map((generation) => generation.sql.end({ timeout: 5 })));
   pools.clear();

@@ -10,6 +10,7 @@ import { afterAll, db, DB_URL, test } from "./helpers.ts";
 import { tcpRelay } from "./support/tcp_relay.ts";
 import { closePools, dbCall, getSql, isConnectionError } from "../shared/db.ts";
 import { setLogLevel } from "../shared/log.ts";
+import { namesSeveralHosts } from "../shared/db_pool.ts";
 import { STACK_PG_PORT } from "../local/stack.ts";
 
 setLogLevel("silent");
@@ -127,3 +128,49 @@ test(
     assertEquals(other.ssl, false, "a plain URL got TLS: the test could not tell them apart");
   },
 );
+
+/** Until a statement of `name`'s pool runs pg_sleep; then its backend is ended. */
+async function terminateSleeper(name: string) {
+  for (let i = 0; i < 100; i++) {
+    const [{ n }] = await db`select count(*) filter (where pg_terminate_backend(pid))::int as n
+                             from pg_stat_activity
+                             where application_name = ${`mynatca-${name}`}
+                               and query like '%pg_sleep%' and state = 'active'`;
+    if (n > 0) return;
+    await new Promise((r) => setTimeout(r, 20));
+  }
+  throw new Error("the statement never ran");
+}
+
+// Ending a backend under a running statement leaves the server's 57P01 on
+// the connection object, as a cut after any error would. Over TLS too: the
+// driver takes every listener off the socket it wraps, the pool's included.
+for (const tls of tlsUpgrades ? [false, true] : [false]) {
+  test(`${tls ? "over TLS" : "plain"}, a connection ended under a running statement does not poison the next one`, async () => {
+    const name = `pool-test-ended-${tls ? "tls" : "plain"}`;
+    const url = tls ? `${DB_URL}?sslmode=require` : DB_URL;
+    const sql = getSql({ SUPABASE_DB_URL: url, DB_POOL_SIZE: 1 }, name);
+    assertEquals((await sql`select 1 as n`)[0].n, 1);
+    const sleeping = outcome(
+      sql`select pg_sleep(5), 1 as n` as unknown as Promise<{ n: number }[]>,
+    );
+    await terminateSleeper(name);
+    const ended = await sleeping;
+    assert(isConnectionError(ended), `the ended statement: ${ended.code}`);
+    const next = await outcome(sql`select 2 as n` as unknown as Promise<{ n: number }[]>);
+    assertEquals(next.code, undefined, `the next statement failed with ${next.code}`);
+  });
+}
+
+Deno.test("a URL naming several hosts is told apart from a password with a comma", () => {
+  assertEquals(namesSeveralHosts("postgres://u:p@h1:5432,h2:5432/db"), true);
+  assertEquals(namesSeveralHosts("postgres://u:p,w@h1:5432/db?options=a,b"), false);
+  assertEquals(namesSeveralHosts("postgresql://u:p@127.0.0.1:54322/postgres"), false);
+  let refused = "";
+  try {
+    getSql({ SUPABASE_DB_URL: "postgres://u:p@h1:5432,h2:5432/db", DB_POOL_SIZE: 1 }, "x");
+  } catch (err) {
+    refused = String(err);
+  }
+  assert(/several hosts/.test(refused), `getSql: ${refused || "no error"}`);
+});
