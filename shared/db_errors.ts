@@ -13,11 +13,18 @@ const CONNECTION_CODES = new Set([
   "ATTEMPT_TIMEOUT",
 ]);
 
+/**
+ * A socket's own read, write or connect failed. Deno 2.1 reports some of
+ * these with the code UNKNOWN (seen: `write UNKNOWN` on a connection whose
+ * backend was just ended), so the system call says it, not the code.
+ */
+const SOCKET_CALLS = new Set(["read", "write", "connect"]);
+
 /** The connection is gone or the server is going away: a retry may succeed. */
 export function isConnectionError(err: unknown): boolean {
-  const code = (err as { code?: string })?.code ?? "";
+  const { code = "", syscall = "" } = (err ?? {}) as { code?: string; syscall?: string };
   return CONNECTION_CODES.has(code) || code.startsWith("08") || code === "57P01" ||
-    code === "57P02" || code === "57P03" || code === "53300";
+    code === "57P02" || code === "57P03" || code === "53300" || SOCKET_CALLS.has(syscall);
 }
 
 /** Serialization failure or deadlock: the transaction may simply be run again. */

@@ -174,3 +174,14 @@ Deno.test("a URL naming several hosts is told apart from a password with a comma
   }
   assert(/several hosts/.test(refused), `getSql: ${refused || "no error"}`);
 });
+
+Deno.test("a socket's failed read, write or connect is a connection fault whatever its code", () => {
+  const socketError = (code: string, syscall?: string) =>
+    Object.assign(new Error(`${syscall} ${code}`), { code, syscall });
+  // Deno 2.1 says UNKNOWN for some of them.
+  assertEquals(isConnectionError(socketError("UNKNOWN", "write")), true);
+  assertEquals(isConnectionError(socketError("UNKNOWN", "read")), true);
+  assertEquals(isConnectionError(socketError("ECONNRESET", "read")), true);
+  assertEquals(isConnectionError(socketError("UNKNOWN")), false);
+  assertEquals(isConnectionError({ code: "22P02", severity: "ERROR" }), false);
+});
