@@ -11,6 +11,7 @@ import { tcpRelay } from "./support/tcp_relay.ts";
 import { closePools, dbCall, getSql, isConnectionError } from "../shared/db.ts";
 import { setLogLevel } from "../shared/log.ts";
 import { namesSeveralHosts } from "../shared/db_pool.ts";
+import { withSyncLock } from "../shared/sync/lock.ts";
 import { STACK_PG_PORT } from "../local/stack.ts";
 
 setLogLevel("silent");
@@ -129,17 +130,21 @@ test(
   },
 );
 
-/** Until a statement of `name`'s pool runs pg_sleep; then its backend is ended. */
-async function terminateSleeper(name: string) {
+/** The backend of `name`'s pool that runs pg_sleep, once it does. */
+async function sleeper(name: string): Promise<number> {
   for (let i = 0; i < 100; i++) {
-    const [{ n }] = await db`select count(*) filter (where pg_terminate_backend(pid))::int as n
-                             from pg_stat_activity
-                             where application_name = ${`mynatca-${name}`}
-                               and query like '%pg_sleep%' and state = 'active'`;
-    if (n > 0) return;
+    const [row] = await db`select pid from pg_stat_activity
+                           where application_name = ${`mynatca-${name}`}
+                             and query like '%pg_sleep%' and state = 'active'`;
+    if (row) return row.pid;
     await new Promise((r) => setTimeout(r, 20));
   }
   throw new Error("the statement never ran");
+}
+
+/** Until a statement of `name`'s pool runs pg_sleep; then its backend is ended. */
+async function terminateSleeper(name: string) {
+  await db`select pg_terminate_backend(${await sleeper(name)}::int)`;
 }
 
 // Ending a backend under a running statement leaves the server's 57P01 on
@@ -184,4 +189,36 @@ Deno.test("a socket's failed read, write or connect is a connection fault whatev
   assertEquals(isConnectionError(socketError("ECONNRESET", "read")), true);
   assertEquals(isConnectionError(socketError("UNKNOWN")), false);
   assertEquals(isConnectionError({ code: "22P02", severity: "ERROR" }), false);
+});
+
+test("the sync lock's check is retried when its statement meets its pool retiring", async () => {
+  const name = "pool-test-lock";
+  const sql = getSql({ SUPABASE_DB_URL: DB_URL, DB_POOL_SIZE: 2 }, name);
+  await withSyncLock(sql, "dev", async (checkLock) => {
+    // The lock holds one connection and a long statement the other, so the
+    // check waits in the pool's queue; ending the long statement's backend
+    // retires the pool, and the check's statement fails as a connection fault.
+    const sleeping = outcome(
+      sql`select pg_sleep(5), 1 as n` as unknown as Promise<{ n: number }[]>,
+    );
+    const pid = await sleeper(name);
+    const check = checkLock().then(() => "held", (err) => String(err));
+    await db`select pg_terminate_backend(${pid}::int)`;
+    assert(isConnectionError(await sleeping), "the long statement was not ended");
+    assertEquals(await check, "held");
+  });
+});
+
+test("the sync lock taken on a connection that died is taken again at once, not after a time limit", async () => {
+  // One connection, warm; it dies as the lock's first statement is sent.
+  const sql = getSql({ SUPABASE_DB_URL: url, DB_POOL_SIZE: 1 }, "pool-test-lock-dead");
+  assertEquals((await sql`select 1 as n`)[0].n, 1);
+  relay.state.cutOnClientData = true;
+  const cuts = relay.state.cuts;
+  const started = Date.now();
+  const held = await withSyncLock(sql, "dev", () => Promise.resolve("held"));
+  assertEquals(relay.state.cuts, cuts + 1, "the relay never cut");
+  assertEquals(held, "held");
+  const took = Date.now() - started;
+  assert(took < 3000, `the lock took ${took} ms`);
 });

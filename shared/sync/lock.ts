@@ -12,7 +12,7 @@
 import { isConnectionError, type Sql } from "../db.ts";
 import { replacePools, replacePoolsAfter } from "../db_pool.ts";
 import { HttpError } from "../errors.ts";
-import { withRetry, withTimeout } from "../retry.ts";
+import { AttemptTimeout, withRetry, withTimeout } from "../retry.ts";
 
 /** How long one statement on the lock's connection may take. */
 const LOCK_STATEMENT_MS = 10_000;
@@ -56,13 +56,21 @@ export async function withSyncLock<T>(
       try {
         // A bigint advisory key shows in pg_locks as classid (high 32 bits)
         // and objid (low 32 bits), with objsubid 1.
-        [{ held }] = await withTimeout(
-          sql`select exists (
-                select 1 from pg_locks
-                where locktype = 'advisory' and granted and pid = ${lock.pid} and objsubid = 1
-                  and ((classid::bigint << 32) | objid::bigint) = hashtextextended(${lock.key}, 0)
-              ) as held`.execute(),
-          LOCK_STATEMENT_MS,
+        // The question itself may meet a pooled connection that failed (its
+        // pool retiring under it): asked again on a fresh one, it is answered.
+        [{ held }] = await withRetry(
+          () =>
+            sql`select exists (
+                  select 1 from pg_locks
+                  where locktype = 'advisory' and granted and pid = ${lock.pid} and objsubid = 1
+                    and ((classid::bigint << 32) | objid::bigint) = hashtextextended(${lock.key}, 0)
+                ) as held`.execute(),
+          {
+            retries: 2,
+            baseDelayMs: 50,
+            attemptTimeoutMs: LOCK_STATEMENT_MS,
+            isTransient: isConnectionError,
+          },
         );
       } catch { /* unknown: the run cannot go on without knowing */ }
       if (held) return;
@@ -96,8 +104,13 @@ async function acquire(sql: Sql, schema: string): Promise<Held> {
     if (!locked) throw new HttpError(409, "sync_in_progress", "Another sync run is in progress");
     return { connection: lock, pid, key };
   } catch (err) {
-    // A lock we do not hold (or a connection that failed) is given back.
-    await withTimeout(lock`rollback`.execute(), LOCK_STATEMENT_MS).catch(() => {});
+    // A lock we do not hold is given back. A connection that failed has no
+    // transaction left to end, and a statement sent on it would only wait
+    // out its time limit (10 s before the retry could start). One that only
+    // took too long may still be in the transaction: that one is ended.
+    if (!isConnectionError(err) || err instanceof AttemptTimeout) {
+      await withTimeout(lock`rollback`.execute(), LOCK_STATEMENT_MS).catch(() => {});
+    }
     lock.release();
     throw err;
   }

@@ -1,6 +1,6 @@
 // A TCP relay to MariaDB (or any local port) that a test can break and mend:
-// refuse connections, cut one after so many bytes or (to Postgres) right
-// after an error, or stop accepting. It counts what actually happened, so a
+// refuse connections, cut one after so many bytes, when the client next
+// sends, or (to Postgres) right after an error, or stop accepting. It counts what actually happened, so a
 // test can tell that its faults fired.
 import { STACK_MY_PORT } from "../../local/stack.ts";
 
@@ -26,6 +26,8 @@ export function tcpRelay({ hostname = "127.0.0.1", target = STACK_MY_PORT }: Rel
      * ErrorResponse with this SQLSTATE, before its ReadyForQuery, once.
      */
     cutAfterError: undefined as string | undefined,
+    /** Cut a connection, once, as soon as the client sends on it (nothing reaches the target). */
+    cutOnClientData: false,
     relayed: 0,
     refused: 0,
     cuts: 0,
@@ -49,6 +51,11 @@ export function tcpRelay({ hostname = "127.0.0.1", target = STACK_MY_PORT }: Rel
           for (;;) {
             const n = await from.read(buf);
             if (n === null) break;
+            if (!count && state.cutOnClientData) {
+              state.cutOnClientData = false;
+              state.cuts++;
+              throw new Error("cut");
+            }
             if (count && (state.relayed += n) > state.cutAfterBytes) {
               state.cutAfterBytes = Infinity;
               state.cuts++;
