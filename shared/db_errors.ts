@@ -16,15 +16,19 @@ const CONNECTION_CODES = new Set([
 /**
  * A socket's own read, write or connect failed. Deno 2.1 reports some of
  * these with the code UNKNOWN (seen: `write UNKNOWN` on a connection whose
- * backend was just ended), so the system call says it, not the code.
+ * backend was just ended), so the system call says it, not the code. A
+ * file's read or write names its path: not a socket.
  */
 const SOCKET_CALLS = new Set(["read", "write", "connect"]);
+const isSocketCall = (err: { syscall?: string; path?: string }) =>
+  SOCKET_CALLS.has(err.syscall ?? "") && err.path === undefined;
 
 /** The connection is gone or the server is going away: a retry may succeed. */
 export function isConnectionError(err: unknown): boolean {
-  const { code = "", syscall = "" } = (err ?? {}) as { code?: string; syscall?: string };
+  const e = (err ?? {}) as { code?: string; syscall?: string; path?: string };
+  const code = e.code ?? "";
   return CONNECTION_CODES.has(code) || code.startsWith("08") || code === "57P01" ||
-    code === "57P02" || code === "57P03" || code === "53300" || SOCKET_CALLS.has(syscall);
+    code === "57P02" || code === "57P03" || code === "53300" || isSocketCall(e);
 }
 
 /** Serialization failure or deadlock: the transaction may simply be run again. */

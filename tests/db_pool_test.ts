@@ -188,6 +188,8 @@ Deno.test("a socket's failed read, write or connect is a connection fault whatev
   assertEquals(isConnectionError(socketError("UNKNOWN", "read")), true);
   assertEquals(isConnectionError(socketError("ECONNRESET", "read")), true);
   assertEquals(isConnectionError(socketError("UNKNOWN")), false);
+  // A file's failed read is not a connection's.
+  assertEquals(isConnectionError(Object.assign(socketError("EIO", "read"), { path: "/x" })), false);
   assertEquals(isConnectionError({ code: "22P02", severity: "ERROR" }), false);
 });
 
@@ -196,8 +198,9 @@ test("the sync lock's check is retried when its statement meets its pool retirin
   const sql = getSql({ SUPABASE_DB_URL: DB_URL, DB_POOL_SIZE: 2 }, name);
   await withSyncLock(sql, "dev", async (checkLock) => {
     // The lock holds one connection and a long statement the other, so the
-    // check waits in the pool's queue; ending the long statement's backend
-    // retires the pool, and the check's statement fails as a connection fault.
+    // check is queued behind the long statement on its connection; ending
+    // that backend retires the pool, and the check's statement fails as a
+    // connection fault.
     const sleeping = outcome(
       sql`select pg_sleep(5), 1 as n` as unknown as Promise<{ n: number }[]>,
     );
@@ -210,7 +213,9 @@ test("the sync lock's check is retried when its statement meets its pool retirin
 });
 
 test("the sync lock taken on a connection that died is taken again at once, not after a time limit", async () => {
-  // One connection, warm; it dies as the lock's first statement is sent.
+  // One connection, warm, and the only one through the relay (earlier
+  // tests' pools ended); it dies as the lock's first statement is sent.
+  await closePools();
   const sql = getSql({ SUPABASE_DB_URL: url, DB_POOL_SIZE: 1 }, "pool-test-lock-dead");
   assertEquals((await sql`select 1 as n`)[0].n, 1);
   relay.state.cutOnClientData = true;

@@ -69,7 +69,10 @@ export async function withSyncLock<T>(
             retries: 2,
             baseDelayMs: 50,
             attemptTimeoutMs: LOCK_STATEMENT_MS,
-            isTransient: isConnectionError,
+            // A question that went unanswered is not asked again: the run
+            // would wait out the limit thrice against its wall-clock budget.
+            isTransient: (err) => isConnectionError(err) && !(err instanceof AttemptTimeout),
+            onRetry: replacePoolsAfter,
           },
         );
       } catch { /* unknown: the run cannot go on without knowing */ }
@@ -104,11 +107,14 @@ async function acquire(sql: Sql, schema: string): Promise<Held> {
     if (!locked) throw new HttpError(409, "sync_in_progress", "Another sync run is in progress");
     return { connection: lock, pid, key };
   } catch (err) {
-    // A lock we do not hold is given back. A connection that failed has no
-    // transaction left to end, and a statement sent on it would only wait
-    // out its time limit (10 s before the retry could start). One that only
-    // took too long may still be in the transaction: that one is ended.
-    if (!isConnectionError(err) || err instanceof AttemptTimeout) {
+    // A lock we do not hold is given back. A connection whose socket failed
+    // has no transaction left to end, and a statement sent on it would only
+    // wait out its time limit (10 s before the retry could start). One that
+    // only took too long, or that the server answered with an error, may
+    // still be in the transaction: that one is ended.
+    const socketGone = isConnectionError(err) && !(err instanceof AttemptTimeout) &&
+      (err as { severity?: string }).severity !== "ERROR";
+    if (!socketGone) {
       await withTimeout(lock`rollback`.execute(), LOCK_STATEMENT_MS).catch(() => {});
     }
     lock.release();
