@@ -23,15 +23,14 @@ afterAll(async () => {
 });
 
 /** What a statement came to: its rows, or the code of its error. */
-const outcome = (p: Promise<{ n: number }[]>) =>
-  p.then(
+const outcome = <T>(p: PromiseLike<T>) =>
+  Promise.resolve(p).then(
     (rows) => ({ rows, code: undefined }),
-    (err) => ({ rows: undefined, code: err.code, err }),
+    (err) => ({ rows: undefined, code: err.code as string | undefined, err }),
   );
 
 /** A statement the server refuses with 22P02 at execution, carried by the relay. */
-const badInteger = (sql: ReturnType<typeof getSql>) =>
-  sql`select ${"not a number"}::int as n` as unknown as Promise<{ n: number }[]>;
+const badInteger = (sql: ReturnType<typeof getSql>) => sql`select ${"not a number"}::int as n`;
 
 test("a connection cut between an error and ReadyForQuery: the next statement gets its own answer", async () => {
   // One connection, so the next statement is sent on the same connection object.
@@ -42,7 +41,7 @@ test("a connection cut between an error and ReadyForQuery: the next statement ge
   const bad = await outcome(badInteger(sql));
   assertEquals(relay.state.cuts, cuts + 1, "the relay never cut after the error");
   assert(bad.code === "22P02" || isConnectionError(bad), `first: ${bad.code}`);
-  const next = await outcome(sql`select 2 as n` as unknown as Promise<{ n: number }[]>);
+  const next = await outcome(sql`select 2 as n`);
   assertEquals(next.code, undefined, `the next statement failed with ${next.code}`);
   assertEquals(next.rows?.[0].n, 2);
 });
@@ -55,7 +54,7 @@ test("a connection cut between an error and ReadyForQuery: a statement queued be
   // Both at once: the second waits in the pool's queue for the only connection.
   const [bad, queued] = await Promise.all([
     outcome(badInteger(sql)),
-    outcome(sql`select 3 as n` as unknown as Promise<{ n: number }[]>),
+    outcome(sql`select 3 as n`),
   ]);
   assertEquals(relay.state.cuts, cuts + 1, "the relay never cut after the error");
   assert(bad.code === "22P02" || isConnectionError(bad), `first: ${bad.code}`);
@@ -68,7 +67,7 @@ test("a connection cut between an error and ReadyForQuery: a statement queued be
   relay.state.cutAfterError = "22P02";
   const [, retried] = await Promise.all([
     outcome(dbCall(() => badInteger(sql))),
-    outcome(dbCall(() => sql`select 4 as n` as unknown as Promise<{ n: number }[]>)),
+    outcome(dbCall(() => sql`select 4 as n`)),
   ]);
   assertEquals(retried.code, undefined, `through dbCall: ${retried.code}`);
   assertEquals(retried.rows?.[0].n, 4);
@@ -116,7 +115,7 @@ test(
     const query = sql`select ssl, version from pg_stat_ssl where pid = pg_backend_pid()`;
     if (!tlsUpgrades) {
       const started = Date.now();
-      const failed = await outcome(query as unknown as Promise<{ n: number }[]>);
+      const failed = await outcome(query);
       assert(isConnectionError(failed), `answered ${failed.code}`);
       assert(Date.now() - started < 15_000, "no answer within the connect timeout");
       return;
@@ -157,12 +156,12 @@ for (const tls of tlsUpgrades ? [false, true] : [false]) {
     const sql = getSql({ SUPABASE_DB_URL: url, DB_POOL_SIZE: 1 }, name);
     assertEquals((await sql`select 1 as n`)[0].n, 1);
     const sleeping = outcome(
-      sql`select pg_sleep(5), 1 as n` as unknown as Promise<{ n: number }[]>,
+      sql`select pg_sleep(5), 1 as n`,
     );
     await terminateSleeper(name);
     const ended = await sleeping;
     assert(isConnectionError(ended), `the ended statement: ${ended.code}`);
-    const next = await outcome(sql`select 2 as n` as unknown as Promise<{ n: number }[]>);
+    const next = await outcome(sql`select 2 as n`);
     assertEquals(next.code, undefined, `the next statement failed with ${next.code}`);
   });
 }
@@ -202,7 +201,7 @@ test("the sync lock's check is retried when its statement meets its pool retirin
     // that backend retires the pool, and the check's statement fails as a
     // connection fault.
     const sleeping = outcome(
-      sql`select pg_sleep(5), 1 as n` as unknown as Promise<{ n: number }[]>,
+      sql`select pg_sleep(5), 1 as n`,
     );
     const pid = await sleeper(name);
     const check = checkLock().then(() => "held", (err) => String(err));

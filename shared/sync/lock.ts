@@ -28,6 +28,10 @@ export class SyncLockLost extends Error {
 
 type Reserved = Awaited<ReturnType<Sql["reserve"]>>;
 
+/** The statement failed because its connection did, not because it took too long. */
+const connectionFailed = (err: unknown) =>
+  isConnectionError(err) && !(err instanceof AttemptTimeout);
+
 /** The reserved connection holding the lock, and the backend it holds it in. */
 interface Held {
   connection: Reserved;
@@ -71,7 +75,7 @@ export async function withSyncLock<T>(
             attemptTimeoutMs: LOCK_STATEMENT_MS,
             // A question that went unanswered is not asked again: the run
             // would wait out the limit thrice against its wall-clock budget.
-            isTransient: (err) => isConnectionError(err) && !(err instanceof AttemptTimeout),
+            isTransient: connectionFailed,
             onRetry: replacePoolsAfter,
           },
         );
@@ -112,7 +116,7 @@ async function acquire(sql: Sql, schema: string): Promise<Held> {
     // wait out its time limit (10 s before the retry could start). One that
     // only took too long, or that the server answered with an error, may
     // still be in the transaction: that one is ended.
-    const socketGone = isConnectionError(err) && !(err instanceof AttemptTimeout) &&
+    const socketGone = connectionFailed(err) &&
       (err as { severity?: string }).severity !== "ERROR";
     if (!socketGone) {
       await withTimeout(lock`rollback`.execute(), LOCK_STATEMENT_MS).catch(() => {});

@@ -160,9 +160,8 @@ export const ANALYZE_AFTER_SHARE = 0.1;
 
 /**
  * ANALYZE a table the sync wrote more than 10 % of, and the stored hashes
- * with it, so the planner's
- * statistics follow a large load at once rather than at autovacuum's next
- * round. The share is of the rows the planner last counted (reltuples, -1
+ * with it, so the planner's statistics follow a large load at once rather
+ * than at autovacuum's next round. The share is of the rows the planner last counted (reltuples, -1
  * when the table was never analyzed): what is stale is what it knows.
  */
 export async function analyzeIfRewritten(
@@ -179,7 +178,6 @@ export async function analyzeIfRewritten(
   // The stored hashes were written with the rows: with statistics of a
   // smaller table the upsert's hash lookup took the source-id index, a scan
   // of every stored hash for each row (1 s for 600 positions, measured).
-  await sql.unsafe(`analyze ${target}`);
-  await sql.unsafe(`analyze ${hashTable(schema, table)}`);
+  await sql.unsafe(`analyze ${target}, ${hashTable(schema, table)}`);
   return true;
 }
