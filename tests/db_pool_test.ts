@@ -86,13 +86,47 @@ test("closePools also ends the connections of a pool retired while they were ope
     await new Promise((r) => setTimeout(r, 20));
   }
   assertEquals((await backends()).length, 1, "the ended connection is still there");
-  // The survivor belongs to the retired pool; new statements use a fresh one.
-  assertEquals((await sql`select 5 as n`)[0].n, 5);
+  // The survivor belongs to the retired pool; new statements use a fresh
+  // one. The server has ended the other backend, but this process may not
+  // have read its close yet, so the statement goes through dbCall, as every
+  // caller's does (the race itself is the next test's).
+  assertEquals((await dbCall(() => sql`select 5 as n`))[0].n, 5);
   await closePools();
   for (let i = 0; i < 50 && (await backends()).length > 0; i++) {
     await new Promise((r) => setTimeout(r, 20));
   }
   assertEquals((await backends()).length, 0, "a connection outlived closePools");
+});
+
+// The server may end an idle connection at any moment (Supabase does so
+// after its idle limit, an operator with pg_terminate_backend). Until this
+// process reads the close, the pool believes the connection ready, and a
+// statement sent on it fails with a read ECONNRESET or a closed connection.
+// That is a connection fault like any other: rejected to the statement,
+// never thrown at the process, and answered by dbCall's retry.
+test("a statement racing the server's end of an idle connection is answered through dbCall", async () => {
+  const name = "pool-test-idle-ended";
+  const sql = getSql({ SUPABASE_DB_URL: DB_URL, DB_POOL_SIZE: 1 }, name);
+  const escaped: unknown[] = [];
+  const record = (event: Event) =>
+    escaped.push((event as ErrorEvent).error ?? (event as PromiseRejectionEvent).reason);
+  globalThis.addEventListener("error", record);
+  globalThis.addEventListener("unhandledrejection", record);
+  try {
+    for (let round = 0; round < 20; round++) {
+      assertEquals((await dbCall(() => sql`select ${round}::int as n`))[0].n, round);
+      const [idle] = await db`select pid from pg_stat_activity
+                              where application_name = ${`mynatca-${name}`}`;
+      assert(idle, `round ${round}: the pool holds no connection`);
+      await db`select pg_terminate_backend(${idle.pid}::int)`;
+      const [row] = await dbCall(() => sql`select ${round}::int as n`);
+      assertEquals(row.n, round, `round ${round}`);
+    }
+  } finally {
+    globalThis.removeEventListener("error", record);
+    globalThis.removeEventListener("unhandledrejection", record);
+  }
+  assertEquals(escaped.map(String), [], "an error reached the process");
 });
 
 // Deno 2.1 (the line the hosted Edge Runtime embeds) cannot upgrade a socket
