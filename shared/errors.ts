@@ -15,6 +15,8 @@ export type ErrorCode =
   | "wrong_environment"
   | "sync_in_progress"
   | "expired"
+  | "request_failed"
+  | "rate_limited"
   | "payload_too_large"
   | "unsupported_media_type"
   | "internal"
@@ -28,6 +30,8 @@ export class HttpError extends Error {
     readonly code: ErrorCode,
     message: string,
     readonly details: Record<string, unknown> = {},
+    /** Headers the answer carries besides the error body (Retry-After). */
+    readonly headers: Record<string, string> = {},
   ) {
     super(message);
     this.name = "HttpError";
@@ -36,6 +40,12 @@ export class HttpError extends Error {
 
 export const unavailable = (what: string) =>
   new HttpError(503, "unavailable", `${what} is unreachable; try again shortly`);
+
+/** 429: the caller may try again in `seconds` (whole seconds, at least 1). */
+export const rateLimited = (message: string, seconds: number) =>
+  new HttpError(429, "rate_limited", message, { retry_after_s: seconds }, {
+    "retry-after": String(seconds),
+  });
 
 export function errorBody(err: HttpError) {
   return { error: { code: err.code, message: err.message, details: err.details } };

@@ -183,7 +183,7 @@ export function defineFunction<
 }
 
 function errorResponse(err: unknown, fn: string, requestId: string): Response {
-  if (err instanceof HttpError) return json(err.status, errorBody(err));
+  if (err instanceof HttpError) return json(err.status, errorBody(err), err.headers);
   // Anything else is a bug or an unexpected fault: log its kind, not its
   // text (which may quote SQL or data), and answer with a bare 500.
   const e = err as { name?: string; code?: string };

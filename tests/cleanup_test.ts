@@ -21,11 +21,12 @@ const cleanup = (environment: string) =>
 async function craft(shared: string, discord: string) {
   const requests = db(`${discord}.verification_requests`);
   const ids: Record<string, string> = {};
-  const add = async (name: string, status: string, expires: string) => {
-    const [row] =
-      await db`insert into ${requests} (discord_id, discord_username, status, expires_at)
-                           values (${discordId()}, ${name}, ${status}, now() + ${expires}::interval)
-                           returning id`;
+  const add = async (name: string, status: string, expires: string, created = "0") => {
+    const [row] = await db`
+      insert into ${requests} (discord_id, discord_username, status, expires_at, created_at)
+      values (${discordId()}, ${name}, ${status}, now() + ${expires}::interval,
+              now() - ${created}::interval)
+      returning id`;
     ids[name] = row.id;
   };
   await add("pending-just-expired", "pending", "-1 second");
@@ -35,6 +36,16 @@ async function craft(shared: string, discord: string) {
   await add("expired-within-grace", "expired", "-1 day +1 minute");
   await add("completed-old", "completed", "-30 days");
   await add("failed-old", "failed", "-30 days");
+  // Failed requests: kept VERIFICATION_RETENTION_DAYS (90 by default) from
+  // their creation; completed ones, the links' record, for ever.
+  await add("failed-past-retention", "failed", "-90 days", "90 days 1 minute");
+  await add("failed-within-retention", "failed", "-89 days", "89 days 23 hours");
+  await add("completed-ancient", "completed", "-400 days", "400 days");
+  // Failed completions, counted over 10 minutes: kept a day.
+  await db`insert into ${db(`private.${discord}_completion_failures`)}
+             (auth0_user_id, outcome, failed_at) values
+           ('auth0|cleanup-old', 'not_found', now() - interval '1 day 1 minute'),
+           ('auth0|cleanup-new', 'not_found', now() - interval '23 hours')`;
   const syncId = crypto.randomUUID();
   await db`insert into ${db(`${shared}.sync_logs`)} (sync_id, operation, created_at) values
            (${syncId}, 'sync_start', now() - interval '91 days'),
@@ -59,7 +70,7 @@ for (const { environment, shared, discord } of ENVIRONMENTS) {
   test(`cleanup ${environment}: each rule at its boundary, then nothing on a second run`, async () => {
     await db`truncate ${db(`${discord}.verification_requests`)}, ${db(`${shared}.sync_logs`)},
              ${db(`${discord}.validation_logs`)}, ${db(`${discord}.validation_summaries`)},
-             ${db(`${discord}.member_events`)}`;
+             ${db(`${discord}.member_events`)}, ${db(`private.${discord}_completion_failures`)}`;
     const { ids, syncId, oldRun, recentRun } = await craft(shared, discord);
     const res = await cleanup(environment);
     assertEquals(res.status, 200);
@@ -67,6 +78,8 @@ for (const { environment, shared, discord } of ENVIRONMENTS) {
       environment,
       expired_requests: 2,
       deleted_requests: 2,
+      deleted_failed_requests: 1,
+      deleted_completion_failures: 1,
       deleted_sync_logs: 1,
       deleted_validation_logs: 1,
       deleted_validation_summaries: 1,
@@ -78,13 +91,18 @@ for (const { environment, shared, discord } of ENVIRONMENTS) {
     const rows = await db`select discord_username as name, status
                           from ${db(`${discord}.verification_requests`)} order by 1`;
     assertEquals(rows.map((r) => [r.name, r.status]), [
+      ["completed-ancient", "completed"],
       ["completed-old", "completed"],
       ["expired-within-grace", "expired"],
       ["failed-old", "failed"],
+      ["failed-within-retention", "failed"],
       ["pending-just-expired", "expired"],
       ["pending-live", "pending"],
     ]);
-    assertEquals(Object.keys(ids).length, 7);
+    assertEquals(Object.keys(ids).length, 10);
+    const failures = await db`select auth0_user_id
+                              from ${db(`private.${discord}_completion_failures`)}`;
+    assertEquals(failures.map((f) => f.auth0_user_id), ["auth0|cleanup-new"]);
     const logs = await db`select count(*)::int from ${
       db(`${shared}.sync_logs`)
     } where sync_id = ${syncId}`;
@@ -98,6 +116,8 @@ for (const { environment, shared, discord } of ENVIRONMENTS) {
       environment,
       expired_requests: 0,
       deleted_requests: 0,
+      deleted_failed_requests: 0,
+      deleted_completion_failures: 0,
       deleted_sync_logs: 0,
       deleted_validation_logs: 0,
       deleted_validation_summaries: 0,
@@ -109,7 +129,8 @@ for (const { environment, shared, discord } of ENVIRONMENTS) {
 test("cleanup works through more rows than one batch holds", async () => {
   const B = CLEANUP_BATCH;
   await db`truncate discord_dev.verification_requests, dev.sync_logs,
-           discord_dev.validation_logs, discord_dev.validation_summaries, discord_dev.member_events`;
+           discord_dev.validation_logs, discord_dev.validation_summaries, discord_dev.member_events,
+           private.discord_dev_completion_failures`;
   // Two batches and one row to mark expired (within the grace day), and
   // exactly one batch both expired and past it: a full batch must not end the loop.
   await db`insert into discord_dev.verification_requests (discord_id, discord_username, expires_at)
@@ -118,6 +139,14 @@ test("cleanup works through more rows than one batch holds", async () => {
   await db`insert into discord_dev.verification_requests (discord_id, discord_username, expires_at)
            select '8' || lpad(i::text, 17, '0'), 'bulk', now() - interval '2 days'
            from generate_series(1, ${B}) i`;
+  await db`insert into discord_dev.verification_requests
+             (discord_id, discord_username, status, expires_at, created_at)
+           select '9' || lpad(i::text, 17, '0'), 'bulk', 'failed', now() - interval '91 days',
+                  now() - interval '91 days'
+           from generate_series(1, ${B + 1}) i`;
+  await db`insert into private.discord_dev_completion_failures (auth0_user_id, outcome, failed_at)
+           select 'auth0|bulk', 'not_found', now() - interval '2 days'
+           from generate_series(1, ${B + 1})`;
   await db`insert into dev.sync_logs (sync_id, operation, created_at)
            select gen_random_uuid(), 'sync_start', now() - interval '91 days'
            from generate_series(1, ${B + 1})`;
@@ -139,6 +168,8 @@ test("cleanup works through more rows than one batch holds", async () => {
     environment: "development",
     expired_requests: 3 * B + 1,
     deleted_requests: B,
+    deleted_failed_requests: B + 1,
+    deleted_completion_failures: B + 1,
     deleted_sync_logs: B + 1,
     deleted_validation_logs: B + 1,
     deleted_validation_summaries: B + 1,
@@ -151,8 +182,15 @@ test("cleanup works through more rows than one batch holds", async () => {
     select (select count(*)::int from dev.sync_logs) as logs,
            (select count(*)::int from discord_dev.validation_logs) as vlogs,
            (select count(*)::int from discord_dev.validation_summaries) as summaries,
-           (select count(*)::int from discord_dev.member_events) as events`;
-  assertEquals([rest.logs, rest.vlogs, rest.summaries, rest.events], [0, 0, 0, 0]);
+           (select count(*)::int from discord_dev.member_events) as events,
+           (select count(*)::int from private.discord_dev_completion_failures) as failures`;
+  assertEquals([rest.logs, rest.vlogs, rest.summaries, rest.events, rest.failures], [
+    0,
+    0,
+    0,
+    0,
+    0,
+  ]);
 });
 
 test("cleanup of one environment leaves the other alone", async () => {
@@ -188,6 +226,36 @@ test("MEMBER_EVENT_RETENTION_DAYS sets how long member events are kept, and is v
   }
   for (const bad of ["0", "-1", "2.5", "thirty"]) {
     const misconfigured = serveFunctions({ ...baseEnv(), MEMBER_EVENT_RETENTION_DAYS: bad });
+    try {
+      const res = await call(misconfigured.fn("cleanup"), { token: SERVICE_KEY, body: {} });
+      assertEquals([res.status, res.body.error?.code], [500, "misconfigured"], bad);
+    } finally {
+      await misconfigured.close();
+    }
+  }
+});
+
+test("VERIFICATION_RETENTION_DAYS sets how long failed requests are kept, and is validated", async () => {
+  const requests = db("discord_dev.verification_requests");
+  await db`delete from ${requests} where discord_username like 'retention-%'`;
+  await db`insert into ${requests} (discord_id, discord_username, status, expires_at, created_at)
+           values (${discordId()}, 'retention-gone', 'failed', now(), now() - interval '7 days 1 minute'),
+                  (${discordId()}, 'retention-kept', 'failed', now(), now() - interval '6 days 23 hours')`;
+  const week = serveFunctions({ ...baseEnv(), VERIFICATION_RETENTION_DAYS: "7" });
+  try {
+    const res = await call(week.fn("cleanup"), {
+      token: SERVICE_KEY,
+      body: { environment: "development" },
+    });
+    assertEquals(res.body.deleted_failed_requests, 1);
+    const left = await db`select discord_username from ${requests}
+                          where discord_username like 'retention-%'`;
+    assertEquals(left.map((r) => r.discord_username), ["retention-kept"]);
+  } finally {
+    await week.close();
+  }
+  for (const bad of ["0", "2.5", "ninety"]) {
+    const misconfigured = serveFunctions({ ...baseEnv(), VERIFICATION_RETENTION_DAYS: bad });
     try {
       const res = await call(misconfigured.fn("cleanup"), { token: SERVICE_KEY, body: {} });
       assertEquals([res.status, res.body.error?.code], [500, "misconfigured"], bad);

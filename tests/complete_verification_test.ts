@@ -137,35 +137,7 @@ for (const env of ENVIRONMENTS) {
     }
   });
 
-  test(`complete-verification ${environment}: a failed request is completed later by the right member`, async () => {
-    const retired = await insertMember(shared, { status: "retired" });
-    const member = await insertMember(shared);
-    const id = discordId();
-    const created = await create({ discord_id: id, discord_username: "second", environment });
-    const vid = created.body.verification_id;
-    // First signed in with the wrong account: refused, the request fails.
-    assertEquals((await complete(vid, retired, environment)).status, 403);
-    const [failed] =
-      await db`select status, failure_reason from ${requests} where verification_id = ${vid}`;
-    assertEquals([failed.status, failed.failure_reason], ["failed", "member status is retired"]);
-    // Then with the right one, before it expires.
-    const res = await complete(vid, member, environment);
-    assertEquals(res.status, 200, JSON.stringify(res.body));
-    assertEquals([res.body.member_number, res.body.discord_id], [member, id]);
-    const [req] = await db`select status, member_number, auth0_user_id, failure_reason,
-                                  completed_at from ${requests} where verification_id = ${vid}`;
-    assertEquals([req.status, req.member_number, req.auth0_user_id, req.failure_reason], [
-      "completed",
-      member,
-      `auth0|${member}`,
-      null,
-    ]);
-    assert(req.completed_at);
-    const linked = await db`select member_number from ${members} where discord_id = ${id}`;
-    assertEquals(linked.map((m) => m.member_number), [member]);
-    const [other] = await db`select discord_id from ${members} where member_number = ${retired}`;
-    assertEquals(other.discord_id, null);
-  });
+  // A failed request is final: tests/verification_life_test.ts.
 
   test(`complete-verification ${environment}: 404 for an unknown id`, async () => {
     const member = await insertMember(shared);
@@ -297,44 +269,44 @@ test("parallel completes yield one link and no 5xx", async () => {
 });
 
 test("parallel completes of two requests for one account: one links, the other is refused", async () => {
-  // Repeated, so both orders of arrival (and the true overlap) get their chance.
+  // Only one request per account can be pending; the other of a pair is one
+  // that failed (final), so whatever the order of arrival (and the true
+  // overlap, repeated for its chance) the pending one links and the failed
+  // one is refused with nothing written.
   for (let round = 0; round < 5; round++) {
     const id = discordId();
     const [a, b] = [await insertMember("public"), await insertMember("public")];
     const first = await create({ discord_id: id, discord_username: "race" });
-    // A failed request may be completed again (by the right member), so a
-    // failed request and a new pending one race for the same account.
     await db`update discord.verification_requests set status = 'failed'
              where verification_id = ${first.body.verification_id}`;
     const second = await create({ discord_id: id, discord_username: "race" });
     assertEquals(second.status, 201);
-    const contenders = [
-      { vid: first.body.verification_id, member: a, before: "failed" },
-      { vid: second.body.verification_id, member: b, before: "pending" },
+    const [failed, pending] = [
+      { vid: first.body.verification_id, member: a },
+      { vid: second.body.verification_id, member: b },
     ];
     const results = await Promise.all(
-      contenders.map((c) => complete(c.vid, c.member, "production")),
+      [failed, pending].map((c) => complete(c.vid, c.member, "production")),
     );
     const shown = JSON.stringify(results.map((r) => [r.status, r.body]));
-    assertEquals(results.map((r) => r.status).sort(), [200, 409], shown);
-    const w = results.findIndex((r) => r.status === 200);
-    const [winner, loser] = [contenders[w], contenders[1 - w]];
-    assertEquals(results[1 - w].body.error.code, "discord_already_linked", shown);
-    assertEquals(results[w].body.member_number, winner.member);
+    assertEquals(results.map((r) => r.status), [409, 200], shown);
+    assertEquals(results[0].body.error.code, "request_failed", shown);
+    assertEquals(results[1].body.member_number, pending.member);
 
     const holders = await db`select member_number from public.members where discord_id = ${id}`;
-    assertEquals(holders.map((h) => h.member_number), [winner.member]);
-    const [won] = await db`select status, member_number from discord.verification_requests
-                           where verification_id = ${winner.vid}`;
-    assertEquals([won.status, won.member_number], ["completed", winner.member]);
-    const [lost] = await db`select status, completed_at from discord.verification_requests
-                            where verification_id = ${loser.vid}`;
-    assertEquals([lost.status, lost.completed_at], [loser.before, null]);
+    assertEquals(holders.map((h) => h.member_number), [pending.member]);
+    const rows = await db`select verification_id, status, member_number, completed_at
+                          from discord.verification_requests where discord_id = ${id}`;
+    const byId = new Map(rows.map((r) => [r.verification_id, r]));
+    const won = byId.get(pending.vid)!;
+    assertEquals([won.status, won.member_number], ["completed", pending.member]);
+    const lost = byId.get(failed.vid)!;
+    assertEquals([lost.status, lost.member_number, lost.completed_at], ["failed", null, null]);
     const audit = await db`select member_number, verification_id from discord.discord_link_audit
                            where new_discord_id = ${id}`;
     assertEquals(audit.map((r) => [r.member_number, r.verification_id]), [[
-      winner.member,
-      winner.vid,
+      pending.member,
+      pending.vid,
     ]]);
   }
 });

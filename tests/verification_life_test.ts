@@ -215,10 +215,12 @@ test("the limits are read from VERIFICATION_MAX_PER_HOUR and VERIFICATION_MAX_FA
   } finally {
     await tight.close();
   }
-  for (const [name, fn] of [
-    ["VERIFICATION_MAX_PER_HOUR", "create-verification"],
-    ["VERIFICATION_MAX_FAILED_ATTEMPTS", "complete-verification"],
-  ]) {
+  for (
+    const [name, fn] of [
+      ["VERIFICATION_MAX_PER_HOUR", "create-verification"],
+      ["VERIFICATION_MAX_FAILED_ATTEMPTS", "complete-verification"],
+    ]
+  ) {
     for (const bad of ["0", "-1", "2.5", "five"]) {
       const misconfigured = serveFunctions({ ...baseEnv(auth0.jwksUrl), [name]: bad });
       try {

@@ -9,8 +9,17 @@ const LOG_RETENTION = "90 days";
 /** Pending and expired requests are deleted this long after expiry. */
 const REQUEST_GRACE = "1 day";
 
-/** `memberEventDays`: how long member events are kept (MEMBER_EVENT_RETENTION_DAYS). */
-export async function runCleanup(sql: Sql, environment: Environment, memberEventDays: number) {
+/** Failed completions are counted over 10 minutes (the rate limit); a day is plenty. */
+const COMPLETION_FAILURE_RETENTION = "1 day";
+
+export interface Retention {
+  /** Days a member event is kept (MEMBER_EVENT_RETENTION_DAYS). */
+  memberEventDays: number;
+  /** Days a failed request is kept (VERIFICATION_RETENTION_DAYS). */
+  failedRequestDays: number;
+}
+
+export async function runCleanup(sql: Sql, environment: Environment, retention: Retention) {
   const { shared, discord } = schemasFor(environment);
   const memberEvents = table(sql, discord, "member_events");
   const requests = table(sql, discord, "verification_requests");
@@ -18,8 +27,10 @@ export async function runCleanup(sql: Sql, environment: Environment, memberEvent
   const validationLogs = table(sql, discord, "validation_logs");
   const summaries = table(sql, discord, "validation_summaries");
 
-  // Completed and failed requests are the audit trail and are kept.
-  // The conditions are repeated outside the subquery: under READ COMMITTED a
+  const completionFailures = sql(`private.${discord}_completion_failures`);
+
+  // Completed requests are the links' record and are kept; failed ones for
+  // VERIFICATION_RETENTION_DAYS. The conditions are repeated outside the subquery: under READ COMMITTED a
   // request completed between the two would otherwise be marked expired
   // (the outer update re-checks only its own WHERE on the row's new version).
   const expired = await inBatches((limit) =>
@@ -34,6 +45,23 @@ export async function runCleanup(sql: Sql, environment: Environment, memberEvent
                      where status in ('pending', 'expired')
                        and expires_at < now() - ${REQUEST_GRACE}::interval limit ${limit})
           and status in ('pending', 'expired')`
+  );
+  const deletedFailedRequests = await inBatches((limit) =>
+    // The batch's ids as an array: an id lookup each, whatever the
+    // statistics say (a semi-join planned on stale ones looped over every row).
+    sql`delete from ${requests}
+        where id = any(array(
+                select id from ${requests}
+                where status = 'failed'
+                  and created_at < now() - make_interval(days => ${retention.failedRequestDays})
+                limit ${limit}))
+          and status = 'failed'`
+  );
+  const deletedCompletionFailures = await inBatches((limit) =>
+    sql`delete from ${completionFailures}
+        where ctid = any(array(select ctid from ${completionFailures}
+                               where failed_at < now() - ${COMPLETION_FAILURE_RETENTION}::interval
+                               limit ${limit}))`
   );
   const deletedSyncLogs = await inBatches((limit) =>
     sql`delete from ${syncLogs}
@@ -58,12 +86,14 @@ export async function runCleanup(sql: Sql, environment: Environment, memberEvent
   const deletedMemberEvents = await inBatches((limit) =>
     sql`delete from ${memberEvents}
         where id in (select id from ${memberEvents}
-                     where created_at < now() - make_interval(days => ${memberEventDays})
+                     where created_at < now() - make_interval(days => ${retention.memberEventDays})
                      limit ${limit})`
   );
   return {
     expired_requests: expired,
     deleted_requests: deletedRequests,
+    deleted_failed_requests: deletedFailedRequests,
+    deleted_completion_failures: deletedCompletionFailures,
     deleted_sync_logs: deletedSyncLogs,
     deleted_validation_logs: deletedValidationLogs,
     deleted_validation_summaries: deletedSummaries,

@@ -6,4 +6,6 @@ import { scheduledConfig } from "../../../shared/config.ts";
 export const configSchema = scheduledConfig.extend({
   /** Days a member event is kept (the bot's change feed). */
   MEMBER_EVENT_RETENTION_DAYS: z.coerce.number().int().min(1).max(3650).default(30),
+  /** Days a failed verification request is kept. */
+  VERIFICATION_RETENTION_DAYS: z.coerce.number().int().min(1).max(3650).default(90),
 });

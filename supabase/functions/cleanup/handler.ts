@@ -19,7 +19,10 @@ export function cleanupHandler(vars: EnvSource = Deno.env.toObject()) {
           const counts = await runCleanup(
             getSql(config, "cleanup"),
             environment,
-            config.MEMBER_EVENT_RETENTION_DAYS,
+            {
+              memberEventDays: config.MEMBER_EVENT_RETENTION_DAYS,
+              failedRequestDays: config.VERIFICATION_RETENTION_DAYS,
+            },
           );
           return json(200, { environment, ...counts });
         },

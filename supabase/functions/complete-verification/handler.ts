@@ -5,7 +5,7 @@ import { auth0FromConfig, type Member } from "../../../shared/auth.ts";
 import type { EnvSource } from "../../../shared/config.ts";
 import { dbCall, getSql, isUniqueViolation, type Sql } from "../../../shared/db.ts";
 import { type Environment, schemasFor } from "../../../shared/environment.ts";
-import { HttpError } from "../../../shared/errors.ts";
+import { HttpError, rateLimited } from "../../../shared/errors.ts";
 import { body, defineFunction, json, query } from "../../../shared/http.ts";
 import { configSchema } from "./config.ts";
 import { completeVerificationBody, previewQuery } from "./input.ts";
@@ -15,14 +15,17 @@ interface Outcome {
     | "completed"
     | "not_found"
     | "already_completed"
+    | "request_failed"
     | "expired"
     | "not_eligible"
     | "discord_already_linked"
-    | "would_replace_link";
+    | "would_replace_link"
+    | "rate_limited";
   discord_id: string | null;
   discord_username: string | null;
   member_number: string | null;
   completed_at: Date | null;
+  retry_after_s: number | null;
 }
 
 const discordAlreadyLinked = () =>
@@ -32,6 +35,12 @@ const REFUSALS: Record<Exclude<Outcome["outcome"], "completed">, (o: Outcome) =>
   not_found: () => notFound(),
   already_completed: () =>
     new HttpError(409, "already_completed", "This request was completed already"),
+  request_failed: () =>
+    new HttpError(
+      409,
+      "request_failed",
+      "This verification request failed earlier and cannot be used again; ask for a new link in Discord",
+    ),
   expired: () => new HttpError(410, "expired", "This verification request has expired"),
   not_eligible: () => new HttpError(403, "member_not_eligible", "This member cannot be verified"),
   discord_already_linked: discordAlreadyLinked,
@@ -42,6 +51,8 @@ const REFUSALS: Record<Exclude<Outcome["outcome"], "completed">, (o: Outcome) =>
       "You are linked to another Discord account; confirm with replace_existing_link to replace it",
       { current_discord_username: o.discord_username },
     ),
+  rate_limited: (o) =>
+    rateLimited("Too many failed attempts; try again later", o.retry_after_s ?? 1),
 };
 
 const notFound = () => new HttpError(404, "not_found", "No such verification request");
@@ -73,17 +84,19 @@ export function completeVerificationHandler(vars: EnvSource = Deno.env.toObject(
         async handle({ config, caller: member, input, environment, requestId }) {
           const { discord } = schemasFor(environment);
           const sql = getSql(config, "complete-verification");
-          // The checks and the link (request, member and audit row, in one
-          // transaction with the request row locked) live in
-          // private.<schema>_complete_verification
-          // (supabase/migrations/20261129000500_member_events.sql), with the
-          // bot's member events.
+          // The checks, the failed-attempt limit and the link (request,
+          // member and audit row, in one transaction with the request row
+          // locked) live in private.<schema>_complete_verification
+          // (supabase/migrations/20261207000100_verification_life.sql), with
+          // the bot's member events.
           const [result] = await dbCall(() =>
             sql<Outcome[]>`
-              select outcome, discord_id, discord_username, member_number, completed_at
+              select outcome, discord_id, discord_username, member_number, completed_at,
+                     retry_after_s
               from ${sql(`private.${discord}_complete_verification`)}(
                 ${input.verification_id}, ${member.memberNumber ?? null}, ${member.userId},
-                ${input.replace_existing_link}, ${requestId})`
+                ${input.replace_existing_link}, ${requestId},
+                ${config.VERIFICATION_MAX_FAILED_ATTEMPTS})`
           ).catch((err) => {
             // Another member won a race for the same Discord account.
             if (isUniqueViolation(err, "members_discord_id_key")) throw discordAlreadyLinked();
