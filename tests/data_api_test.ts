@@ -155,7 +155,7 @@ for (const { environment } of ENVIRONMENTS) {
   });
 
   test(`Hub (${environment}): a member edits their own email, and no one else's`, async () => {
-    const email = `edit-${P}@example.org`;
+    const email = `edit-${P.toLowerCase()}@example.org`;
     const changed = await asRequest(hubToken, trust, async (sql) => [
       await runUpdate(sql, HUB_EMAIL_UPDATE, { memberNumber: LINKED, email }, environment),
       await runUpdate(sql, HUB_EMAIL_UPDATE, { memberNumber: OTHER, email }, environment),
@@ -178,6 +178,52 @@ for (const { environment } of ENVIRONMENTS) {
         ),
       "permission denied",
     );
+  });
+}
+
+for (const { environment, shared } of ENVIRONMENTS) {
+  test(`Hub (${environment}): the database checks a member's email edit`, async () => {
+    const update = (email: string | null) =>
+      asRequest(
+        hubToken,
+        trust,
+        (sql) => runUpdate(sql, HUB_EMAIL_UPDATE, { memberNumber: LINKED, email }, environment),
+      );
+    const stored = async () =>
+      (await db`select email from ${db(`${shared}.members`)}
+                where member_number = ${LINKED}`)[0].email;
+    await update(`kept-${P.toLowerCase()}@example.org`);
+    const random = Array.from(
+      { length: 2560 },
+      () => String.fromCharCode(33 + Math.floor(Math.random() * 94)),
+    ).join("");
+    for (
+      const bad of [
+        "<img src=x onerror=alert(1)>",
+        random,
+        `${"a".repeat(243)}@example.org`,
+        "two@at@example.org",
+        "@example.org",
+        "ace@",
+        "ace example@example.org",
+        "ace\u00a0@example.org",
+        "ace\n@example.org",
+        "",
+      ]
+    ) {
+      let error: unknown;
+      await update(bad).catch((err) => error = err);
+      assertEquals(
+        (error as { code?: string } | undefined)?.code,
+        "23514",
+        `refused as a check violation: ${JSON.stringify(bad.slice(0, 40))}`,
+      );
+      assertEquals(await stored(), `kept-${P.toLowerCase()}@example.org`, "nothing is stored");
+    }
+    assertEquals(await update(`Ace-${P}@Example.ORG`), 1);
+    assertEquals(await stored(), `ace-${P.toLowerCase()}@example.org`, "stored lower-cased");
+    assertEquals(await update(null), 1, "a member may clear their email");
+    assertEquals(await stored(), null);
   });
 }
 
@@ -237,6 +283,31 @@ for (const { environment } of ENVIRONMENTS) {
       assertEquals(only(await read(BOT_READS.ineligibleLinks), "member_number"), [LINKED]);
       assertEquals(only(await read(BOT_READS.latestValidation), "run_id"), [RUN_ID]);
     });
+  });
+}
+
+for (const { environment } of ENVIRONMENTS) {
+  test(`bot (${environment}): members' contact data is refused`, async () => {
+    const refused: ClientRead[] = [
+      ...["email", "source_email", "auth0_user_id", "last_auth0_sync"].map((column) => ({
+        ...BOT_READS.memberByDiscordId,
+        columns: [column],
+      })),
+      // PostgREST's select=* (and a read with the Hub's columns) names email too.
+      { ...BOT_READS.memberByDiscordId, columns: ["*"] },
+      { ...BOT_READS.memberByDiscordId, columns: HUB_READS.ownMember.columns },
+    ];
+    for (const read of refused) {
+      await assertRejects(
+        () =>
+          asRequest(
+            botToken,
+            trust,
+            (sql) => runRead(sql, read, { discordId: LINKED_DISCORD }, environment),
+          ),
+        "permission denied",
+      );
+    }
   });
 }
 

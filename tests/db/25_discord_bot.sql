@@ -3,7 +3,7 @@
 -- tables the bot needs in both environments, and nothing else; it writes
 -- nothing.
 begin;
-select plan(79);
+select plan(99);
 
 -- Fixtures (as the owner), in both environments.
 insert into public.members (member_number, first_name, last_name, status, discord_id, discord_verified)
@@ -73,6 +73,30 @@ select results_eq($$select member_number, result, run_id::text from discord.vali
   $$values ('B2'::text, 'inactive'::text, '00000000-0000-4000-8000-0000000000a2'::text)$$,
   'validation_logs shows the bot no more than ineligible_links does');
 
+-- Members without contact data: every column but email, source_email,
+-- auth0_user_id and last_auth0_sync, in both environments.
+select lives_ok(format('select %s from %I.members', array_to_string(array[
+    'id', 'member_number', 'first_name', 'last_name', 'facility_code', 'facility_name',
+    'region_code', 'region_name', 'member_type_id', 'member_type', 'status', 'discord_id',
+    'discord_username', 'discord_verified', 'verified_at', 'last_sync', 'created_at', 'updated_at'], ', '), s),
+  'bot reads every member column but the contact data: ' || s)
+from (values ('public'), ('dev')) v(s) order by s;
+select throws_ok(format('select %I from %I.members', c, s), '42501', null,
+  format('bot cannot read members.%s: %s', c, s))
+from (values ('public'), ('dev')) v(s),
+     unnest(array['email', 'source_email', 'auth0_user_id', 'last_auth0_sync']) c
+order by s, c;
+select throws_ok(format('select count(email) from %I.members', s), '42501', null,
+  'bot cannot count emails: ' || s)
+from (values ('public'), ('dev')) v(s) order by s;
+select throws_ok(format('select * from %I.members', s), '42501', null,
+  'bot cannot select * from members (it names its columns): ' || s)
+from (values ('public'), ('dev')) v(s) order by s;
+select throws_ok($$select member_number from public.members where email = 'x@example.org'$$, '42501', null,
+  'bot cannot filter members by email');
+select ok((select count(*) from public.members where member_number in ('B1', 'B2')) = 2,
+  'bot still counts members (count(*) needs no contact column)');
+
 -- Writes: none, anywhere.
 select throws_ok($$insert into public.members (member_number, first_name, last_name) values ('X', 'a', 'b')$$,
   '42501', null, 'bot cannot insert members');
@@ -129,8 +153,24 @@ reset role;
 -- Grants as the catalog states them, for both pairs.
 select ok(bool_and(has_table_privilege('discord_bot', t, 'select')), 'select granted: ' || s)
 from (values ('public'), ('dev')) v(s),
-     lateral (select format('%I.%I', s, x) as t from unnest(array['members', 'positions', 'facilities', 'regions']) x) q
+     lateral (select format('%I.%I', s, x) as t from unnest(array['positions', 'facilities', 'regions']) x) q
 group by s order by s;
+-- members: a column grant, no table grant, so a column added later is not
+-- the bot's until it is granted.
+select ok(not has_table_privilege('discord_bot', format('%I.members', s), 'select'),
+          'no table-wide select on members: ' || s)
+from (values ('public'), ('dev')) v(s) order by s;
+select is(array(select a.attname::text from pg_attribute a
+                where a.attrelid = format('%I.members', s)::regclass and a.attnum > 0
+                  and not a.attisdropped
+                  and has_column_privilege('discord_bot', a.attrelid, a.attnum, 'select')
+                order by a.attnum),
+          array['id', 'member_number', 'first_name', 'last_name', 'facility_code', 'facility_name',
+                'region_code', 'region_name', 'member_type_id', 'member_type', 'status', 'discord_id',
+                'discord_username', 'discord_verified', 'verified_at', 'last_sync', 'created_at',
+                'updated_at'],
+          'the members columns the bot may select: ' || s)
+from (values ('public'), ('dev')) v(s) order by s;
 select ok(bool_and(has_table_privilege('discord_bot', t, 'select')), 'select granted: ' || s)
 from (values ('discord'), ('discord_dev')) v(s),
      lateral (select format('%I.%I', s, x) as t

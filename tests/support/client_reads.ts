@@ -46,6 +46,11 @@ const memberColumns = [
   "discord_verified",
   "verified_at",
 ];
+/**
+ * The bot's view of a member: every column it may read, which leaves out the
+ * contact data (`email`, `source_email`, `auth0_user_id`, `last_auth0_sync`).
+ */
+const botMemberColumns = memberColumns.filter((column) => column !== "email");
 const positionColumns = [
   "source_id",
   "member_number",
@@ -138,7 +143,7 @@ export const BOT_READS = {
     client: "bot",
     schema: "public",
     table: "members",
-    columns: memberColumns,
+    columns: botMemberColumns,
     filters: [{ op: "eq", column: "discord_id", param: "discordId" }],
   },
   memberPositions: {
