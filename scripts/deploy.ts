@@ -56,10 +56,14 @@ export function vaultSecrets(ref: string, secrets: EnvSource): [string, string][
   ];
 }
 
-/** What Supabase itself gives deployed functions; stand-ins so the functions' schemas parse. */
+/**
+ * What Supabase itself gives deployed functions; stand-ins so the functions'
+ * schemas parse. The secret keys only, not the legacy service role key: the
+ * functions must run on a project whose legacy keys are switched off.
+ */
 const PLATFORM_PROVIDED: EnvSource = {
   SUPABASE_DB_URL: "postgresql://postgres@db.invalid:5432/postgres",
-  SUPABASE_SERVICE_ROLE_KEY: "set-by-supabase",
+  SUPABASE_SECRET_KEYS: '{"default":"sb_secret_set_by_supabase"}',
 };
 
 export class PreflightError extends Error {}

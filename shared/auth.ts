@@ -12,6 +12,7 @@ import {
 } from "jose";
 import type { Environment } from "./environment.ts";
 import { HttpError, unavailable } from "./errors.ts";
+import { isSchedulerCredential, schedulerCredentialVerifier } from "./scheduler_credentials.ts";
 
 const encoder = new TextEncoder();
 
@@ -81,33 +82,59 @@ export function serviceKeys(keys: ServiceKey[]): Authenticate<ServiceCaller> {
       }
       if (match) return Promise.resolve(match);
     }
-    return Promise.reject(new HttpError(401, "unauthorized", "A valid service key is required"));
+    return Promise.reject(unauthorizedService());
   };
 }
 
+const unauthorizedService = () =>
+  new HttpError(401, "unauthorized", "A valid service key is required");
+
+/** Operators: the legacy service role key while it exists, and every secret key. */
+export const operatorKeys = (config: {
+  SUPABASE_SERVICE_ROLE_KEY?: string;
+  SUPABASE_SECRET_KEYS: string[];
+}): ServiceKey[] =>
+  [config.SUPABASE_SERVICE_ROLE_KEY, ...config.SUPABASE_SECRET_KEYS].map((key) => ({
+    key,
+    role: "service_role",
+  }));
+
 /**
- * Operators (the service role key) and pg_cron's jobs (a scheduler key, for
- * both environments). The scheduler's key travels through pg_net's queue,
- * which more roles can read than the project controls, so only the functions
- * the jobs call accept it.
+ * Operators, and pg_cron's jobs for the function `fn`. A job's request
+ * waits in pg_net's queue, which every database role can read on hosted
+ * Supabase, so it carries a short-lived credential signed with the
+ * scheduler's key (scheduler_credentials.ts), never the key. The key itself
+ * stays valid for a person calling by hand, and only here: the functions
+ * the jobs call.
  */
-export const serviceRoleOrScheduler = (config: {
-  SUPABASE_SERVICE_ROLE_KEY: string;
+export const serviceRoleOrScheduler = (fn: string) =>
+(config: {
+  SUPABASE_SERVICE_ROLE_KEY?: string;
+  SUPABASE_SECRET_KEYS: string[];
   SCHEDULER_API_KEY: string[];
-}) =>
-  serviceKeys([
-    { key: config.SUPABASE_SERVICE_ROLE_KEY, role: "service_role" },
+}): Authenticate<ServiceCaller> => {
+  const keys = serviceKeys([
+    ...operatorKeys(config),
     ...config.SCHEDULER_API_KEY.map((key): ServiceKey => ({ key, role: "scheduler" })),
   ]);
+  const verify = schedulerCredentialVerifier(config.SCHEDULER_API_KEY, fn);
+  return async (req) => {
+    const token = bearer(req);
+    if (!token || !isSchedulerCredential(token)) return await keys(req);
+    if (await verify(token, req.method)) return { kind: "service", role: "scheduler" };
+    throw unauthorizedService();
+  };
+};
 
-/** Operators, pg_cron, and the Discord bot with a key of the environment it acts on. */
+/** Operators, and the Discord bot with a key of the environment it acts on. */
 export const serviceRoleOrBot = (config: {
-  SUPABASE_SERVICE_ROLE_KEY: string;
+  SUPABASE_SERVICE_ROLE_KEY?: string;
+  SUPABASE_SECRET_KEYS: string[];
   DISCORD_BOT_API_KEY: string[];
   DISCORD_BOT_API_KEY_DEVELOPMENT: string[];
 }) =>
   serviceKeys([
-    { key: config.SUPABASE_SERVICE_ROLE_KEY, role: "service_role" },
+    ...operatorKeys(config),
     ...config.DISCORD_BOT_API_KEY.map((key) => botKey(key, "production")),
     ...config.DISCORD_BOT_API_KEY_DEVELOPMENT.map((key) => botKey(key, "development")),
   ]);
@@ -191,14 +218,20 @@ export function auth0Members(opts: MemberVerifierOptions): Authenticate<Member> 
       throw err;
     }
     const claim = payload[MEMBER_NUMBER_CLAIM];
-    return {
-      kind: "member",
-      userId: String(payload.sub),
-      memberNumber: (typeof claim === "string" || typeof claim === "number") && String(claim).trim()
-        ? String(claim).trim()
-        : undefined,
-    };
+    const userId = String(payload.sub);
+    const memberNumber = (typeof claim === "string" || typeof claim === "number") &&
+        String(claim).trim()
+      ? String(claim).trim()
+      : undefined;
+    // Signed, but not an identity: Postgres refuses a NUL in text (22021),
+    // and no user id or member number holds a control character.
+    if (CONTROL.test(userId) || (memberNumber !== undefined && CONTROL.test(String(claim)))) {
+      throw invalidToken("The access token is not valid");
+    }
+    return { kind: "member", userId, memberNumber };
   };
 }
+
+const CONTROL = /\p{Cc}/u;
 
 const invalidToken = (message: string) => new HttpError(401, "invalid_token", message);

@@ -25,8 +25,35 @@ export const baseConfig = z.object({
   LOG_LEVEL: z.enum(LOG_LEVELS).default("info"),
 });
 
+/**
+ * Supabase's secret keys as it sets them for deployed functions: a JSON
+ * object of key name to key (`sb_secret_…`). Any of them is an operator's key.
+ */
+const secretKeys = z.string()
+  .transform((text, ctx) => {
+    try {
+      return JSON.parse(text) as unknown;
+    } catch {
+      ctx.addIssue({ code: "custom", message: "not JSON" });
+      return z.NEVER;
+    }
+  })
+  .pipe(z.record(z.string(), z.string().trim().min(1)))
+  .transform((keys) => Object.values(keys))
+  .default([]);
+
+/**
+ * Operators' keys: the legacy service role key while it exists, and the
+ * project's secret keys. Either alone is enough; neither is misconfigured.
+ */
 export const serviceConfig = baseConfig.extend({
-  SUPABASE_SERVICE_ROLE_KEY: required,
+  SUPABASE_SERVICE_ROLE_KEY: required.optional(),
+  SUPABASE_SECRET_KEYS: secretKeys,
+}).superRefine((config, ctx) => {
+  if (config.SUPABASE_SERVICE_ROLE_KEY || config.SUPABASE_SECRET_KEYS.length > 0) return;
+  for (const name of ["SUPABASE_SERVICE_ROLE_KEY", "SUPABASE_SECRET_KEYS"]) {
+    ctx.addIssue({ code: "custom", path: [name], message: "an operator key is required" });
+  }
 });
 
 /**

@@ -88,6 +88,31 @@ test("complete-verification refuses bad tokens with 401 invalid_token", async ()
   }
 });
 
+test("a signed token whose sub or member number holds a control character is 401 invalid_token", async () => {
+  const UNLINK = server.fn("unlink-discord");
+  for (const bad of ["\u0000", "\u0007", "\n", "\u007f", "\u009b"]) {
+    const tokens = {
+      sub: await auth0.sign({ sub: `auth0|${member}${bad}x`, [claim]: member }),
+      "member number": await auth0.sign({ sub: `auth0|${member}`, [claim]: `${member}${bad}` }),
+    };
+    for (const [what, token] of Object.entries(tokens)) {
+      const name = `${what} with U+${bad.codePointAt(0)!.toString(16).padStart(4, "0")}`;
+      for (
+        const res of [
+          await call(COMPLETE, { token, body }),
+          await call(`${COMPLETE}?verification_id=${body.verification_id}`, {
+            method: "GET",
+            token,
+          }),
+          await call(UNLINK, { token, body: {} }),
+        ]
+      ) {
+        assertEquals([res.status, res.body.error?.code], [401, "invalid_token"], name);
+      }
+    }
+  }
+});
+
 test("a JWKS endpoint that is down gives 503, never a pass", async () => {
   const down = serveFunctions(baseEnv("http://127.0.0.1:9/.well-known/jwks.json"));
   const broken = serve(() => new Response("oops", { status: 500 }));

@@ -149,12 +149,12 @@ select set_eq($$select schemaname || '.' || tablename from pg_publication_tables
   'members, verification_requests and member_events of both environments are published');
 
 -- The verification functions are the service role's alone.
-select ok(not has_function_privilege('anon', 'private.discord_create_verification(text, text, integer)', 'execute'),
+select ok(not has_function_privilege('anon', 'private.discord_create_verification(text, text, integer, integer)', 'execute'),
   'anon cannot create verification requests');
-select ok(not has_function_privilege('authenticated', 'private.discord_complete_verification(uuid, text, text, boolean, text)', 'execute'),
+select ok(not has_function_privilege('authenticated', 'private.discord_complete_verification(uuid, text, text, boolean, text, integer)', 'execute'),
   'a member cannot complete a verification in SQL, bypassing the token check');
 select ok(not has_schema_privilege('anon', 'private', 'usage'), 'anon cannot use the private schema');
-select ok(has_function_privilege('service_role', 'private.discord_dev_complete_verification(uuid, text, text, boolean, text)', 'execute'),
+select ok(has_function_privilege('service_role', 'private.discord_dev_complete_verification(uuid, text, text, boolean, text, integer)', 'execute'),
   'service_role completes verifications');
 
 -- Member events: the bot and the service role read them; nobody else.

@@ -11,7 +11,7 @@ export function cleanupHandler(vars: EnvSource = Deno.env.toObject()) {
   return defineFunction({
     name: "cleanup",
     config: configSchema,
-    auth: serviceRoleOrScheduler,
+    auth: serviceRoleOrScheduler("cleanup"),
     routes: {
       POST: {
         input: body(cleanupBody),

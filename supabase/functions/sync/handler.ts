@@ -15,7 +15,7 @@ export function syncHandler(vars: EnvSource = Deno.env.toObject()) {
   return defineFunction({
     name: "sync",
     config: configSchema,
-    auth: serviceRoleOrScheduler,
+    auth: serviceRoleOrScheduler("sync"),
     routes: {
       GET: {
         input: query(healthQuery),
