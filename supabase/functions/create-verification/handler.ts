@@ -30,7 +30,7 @@ export function createVerificationHandler(vars: EnvSource = Deno.env.toObject())
           // The rules (linked account, one pending request per account,
           // expiry of a stale one, new requests per hour) live in
           // private.<schema>_create_verification
-          // (supabase/migrations/20261207000100_verification_life.sql).
+          // (as it stands: supabase/schema.sql).
           const [row] = await dbCall(() =>
             sql<Row[]>`
               select linked, verification_id, expires_at, created, retry_after_s

@@ -46,7 +46,7 @@ export function unlinkDiscordHandler(vars: EnvSource = Deno.env.toObject()) {
           const { discord } = schemasFor(environment);
           const sql = getSql(config, "unlink-discord");
           // The change, its audit row and the bot's member event, in one
-          // transaction: supabase/migrations/20261129000500_member_events.sql.
+          // transaction: private.<schema>_unlink_discord in supabase/schema.sql.
           const [row] = await dbCall(() =>
             sql<{ member_number: string; discord_id: string }[]>`
               select member_number, discord_id
