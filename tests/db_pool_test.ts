@@ -107,9 +107,15 @@ test("closePools also ends the connections of a pool retired while they were ope
 test("a statement racing the server's end of an idle connection is answered through dbCall", async () => {
   const name = "pool-test-idle-ended";
   const sql = getSql({ SUPABASE_DB_URL: DB_URL, DB_POOL_SIZE: 1 }, name);
+  // On Deno 2.1 the driver's own timer may still write to the socket it just
+  // dropped (a TypeError thrown from inside postgres.js, a few times in 20
+  // rounds): the pool contains that, and it must contain everything that
+  // gets this far, so nothing would end a deployed function's isolate.
   const escaped: unknown[] = [];
-  const record = (event: Event) =>
+  const record = (event: Event) => {
+    if (event.defaultPrevented) return;
     escaped.push((event as ErrorEvent).error ?? (event as PromiseRejectionEvent).reason);
+  };
   globalThis.addEventListener("error", record);
   globalThis.addEventListener("unhandledrejection", record);
   try {
@@ -126,7 +132,7 @@ test("a statement racing the server's end of an idle connection is answered thro
     globalThis.removeEventListener("error", record);
     globalThis.removeEventListener("unhandledrejection", record);
   }
-  assertEquals(escaped.map(String), [], "an error reached the process");
+  assertEquals(escaped.map(String), [], "an error reached the process uncontained");
 });
 
 // Deno 2.1 (the line the hosted Edge Runtime embeds) cannot upgrade a socket
