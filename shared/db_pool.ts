@@ -1,33 +1,13 @@
-// The Postgres pools of an isolate, and what keeps a dead connection from
-// taking the isolate with it or poisoning the statements after it.
-//
-// postgres.js (3.4.x) keeps a connection object for each of a pool's slots
-// and, when its socket closes, connects the same object again. The object
-// keeps what it held when the socket died: a small write queued with
-// setImmediate (which can then throw on the closed socket: an uncaught
-// TypeError from a timer, which would end the whole process), a stale timer
-// handle (after which its small writes, the startup message included, are
-// never sent and every statement on it waits for the connect timeout), and
-// the server's error for a statement whose ReadyForQuery never arrived,
-// which the reconnected object hands to the next statement sent on it: one
-// statement's 22P02 became another's, and a sync failed with a data error it
-// never made. Hence:
-//   - a connection object never connects twice. Each pool opens its own
-//     sockets (postgres.js's `socket` option); when one of them closes, for
-//     whatever reason, the pool is retired and a fresh one takes its place
-//     for every caller. A retired pool's connections serve what they
-//     already carry (the sync's lock is a connection reserved from a pool,
-//     valid until its holder releases it) and close after idle_timeout; a
-//     connection of a retired pool that would connect again gets a socket
-//     that fails at once, so a statement waiting in its queue fails with a
-//     connection error, which every caller retries on the current pool;
-//   - an uncaught error thrown from inside the driver, or a connection error
-//     that reaches no handler (the driver rejects a promise of its own when
-//     a connection closes), is logged and the process goes on: the
-//     connection's statements have failed with their own errors and are
-//     retried or answered 503. Any other uncaught error still ends the
-//     process.
-// Callers hold a stable handle that always forwards to the current pool.
+// The Postgres pools of an isolate. postgres.js (3.4.x) reconnects a
+// connection object with what it held when its socket died, and hands a dead
+// statement's error to the next statement sent on it (the story, and the
+// tests that pin each case: docs/sync.md, "Postgres going away mid-run").
+// So here a connection object never connects twice: each pool opens its own
+// sockets and is retired when one of them closes, a fresh pool takes its
+// place behind a stable handle, and a retired pool's reconnect fails at once
+// as a connection fault, which every caller retries. A driver fault that
+// reaches the isolate uncaught is logged and contained, since the statement
+// it belonged to has failed with its own error already.
 import net from "node:net";
 import postgres from "postgres";
 import type { DatabaseConfig } from "./config.ts";
