@@ -31,7 +31,7 @@ import { closePools, getSql } from "../shared/db.ts";
 import { syncConfig } from "../shared/sync/config.ts";
 import { checkIncrementalSync } from "../tests/support/sync_property.ts";
 import { SYNC_TABLES } from "../shared/sync/tables.ts";
-import { hashTable } from "../shared/sync/writer.ts";
+import { hashTable } from "../shared/sync/change_detection/stored_hashes.ts";
 import { envNumber, fmt, round, type Spread, spread } from "./lib.ts";
 import type { Step } from "./sync_worker.ts";
 import {

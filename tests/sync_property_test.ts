@@ -11,7 +11,7 @@ import {
   SERVICE_KEY,
   test,
 } from "./helpers.ts";
-import { HASH_BUCKET, MAPPING_VERSION } from "../shared/sync/tables/table.ts";
+import { HASH_BUCKET, MAPPING_VERSION } from "../shared/sync/change_detection/source_hashes.ts";
 import { loadDemoData, mysqlConnect, recreateSourceDatabase, scaled } from "../local/demo_data.ts";
 import { loadConfig } from "../shared/config.ts";
 import { closePools, getSql } from "../shared/db.ts";

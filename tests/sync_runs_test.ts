@@ -4,8 +4,8 @@ import { assert, assertEquals } from "./assert.ts";
 import { BOT_KEY, call, db, serveFunctions, SERVICE_KEY, test } from "./helpers.ts";
 import { syncSource } from "./support/sync_source.ts";
 import { SYNC_TABLES } from "../shared/sync/tables.ts";
-import { HASH_BUCKET } from "../shared/sync/tables/table.ts";
-import { hashTable } from "../shared/sync/writer.ts";
+import { HASH_BUCKET } from "../shared/sync/change_detection/source_hashes.ts";
+import { hashTable } from "../shared/sync/change_detection/stored_hashes.ts";
 
 const { my, env, SYNC, sync, resetAll, loadQuirkySource, everythingButLogs } = await syncSource(
   "mynatca_sync_runs_test",

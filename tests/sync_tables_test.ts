@@ -8,8 +8,9 @@ import { loadConfig } from "../shared/config.ts";
 import { syncConfig } from "../shared/sync/config.ts";
 import { openSource } from "../shared/sync/source.ts";
 import { SYNC_TABLES, TABLE_SPECS } from "../shared/sync/tables.ts";
-import { MAPPING_VERSION, readName } from "../shared/sync/tables/table.ts";
-import { hashTable } from "../shared/sync/writer.ts";
+import { readName } from "../shared/sync/tables/table.ts";
+import { MAPPING_VERSION } from "../shared/sync/change_detection/source_hashes.ts";
+import { hashTable } from "../shared/sync/change_detection/stored_hashes.ts";
 
 const SOURCE_DB = "mynatca_tables_test";
 const my = await recreateSourceDatabase(SOURCE_DB);

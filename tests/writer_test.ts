@@ -4,7 +4,8 @@
 // changes. Run on a temporary table, with a spec written here.
 import { assert, assertEquals } from "./assert.ts";
 import { db, test } from "./helpers.ts";
-import { hashTable, statementsFor } from "../shared/sync/writer.ts";
+import { hashTable } from "../shared/sync/change_detection/stored_hashes.ts";
+import { statementsFor } from "../shared/sync/writer.ts";
 
 type Spec = Parameters<typeof statementsFor>[1];
 const spec = {

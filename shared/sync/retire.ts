@@ -3,8 +3,8 @@
 // share or number of a table's active rows, retires nothing.
 import type { Sql } from "../db.ts";
 import type { TableSpec } from "./tables/table.ts";
-import { notInSource, sourceIsEmpty, type SourceKeys } from "./source_keys.ts";
-import { hashTable } from "./writer.ts";
+import { notInSource, sourceIsEmpty, type SourceKeys } from "./change_detection/source_keys.ts";
+import { hashTable } from "./change_detection/stored_hashes.ts";
 
 export interface Retirement {
   active: number;

@@ -19,8 +19,8 @@ import type { RunContext } from "./run_context.ts";
 import { walkTable } from "./walk.ts";
 import { refreshDerivedCounts } from "./derived_counts.ts";
 import { retireVanished } from "./retire.ts";
-import { sourceIsEmpty, type SourceKeys } from "./source_keys.ts";
-import { decideMode, fullCompareDone, type RunMode } from "./mode.ts";
+import { sourceIsEmpty, type SourceKeys } from "./change_detection/source_keys.ts";
+import { decideMode, fullCompareDone, type RunMode } from "./change_detection/mode.ts";
 
 export interface SyncOptions {
   environment: Environment;
@@ -125,7 +125,7 @@ async function lockedRun(
       mappingVersion: mode.mappingVersion,
     };
     const walked = await syncTables(run, report, runLog, cursor);
-    if (walked.finished && !dryRun) await finishRun(run, opts.environment, walked.members);
+    if (walked.finished && !dryRun) await finishRun(run, opts.environment, walked.linkKeys);
   } catch (err) {
     // Every failed run is on record, whatever the fault; a saved cursor is
     // kept so the next invocation resumes, unless it keeps failing.
@@ -180,17 +180,17 @@ async function countFailure(
 /**
  * Walks the run's tables from the cursor on and retires what vanished from
  * each. `finished` is false when the deadline or the row budget stopped the
- * walk (the cursor then says where); `members` are the source's member
- * numbers when the members walk was done in this invocation.
+ * walk (the cursor then says where); `linkKeys` are the source's keys of
+ * the table that validates links, when its walk was done in this invocation.
  */
 async function syncTables(
   run: RunContext,
   report: SyncReport,
   runLog: RunLog,
   cursor: Cursor | undefined,
-): Promise<{ finished: boolean; members?: SourceKeys }> {
+): Promise<{ finished: boolean; linkKeys?: SourceKeys }> {
   const { tables } = run;
-  let members: SourceKeys | undefined;
+  let linkKeys: SourceKeys | undefined;
   for (const table of tables.slice(cursor ? tables.indexOf(cursor.table_name) : 0)) {
     const walk = await walkTable(run, table, cursor?.table_name === table ? cursor.after_id : 0);
     const { counts } = walk;
@@ -209,7 +209,7 @@ async function syncTables(
       // Keys seen by a walk done wholly in this invocation are the
       // snapshot's keys; a resumed walk asks the source again.
       const keys = walk.present ?? { list: await sourceKeys(run, table) };
-      if (table === "members") members = keys;
+      if (TABLE_SPECS[table].validatesLinks) linkKeys = keys;
       const limits = {
         maxRatio: run.config.SYNC_MAX_DEACTIVATE_RATIO,
         maxRows: run.config.SYNC_MAX_DEACTIVATE,
@@ -240,27 +240,31 @@ async function syncTables(
       await run.retries.postgres(() => saveCursor(run.sql, run.schema, saved));
     }
   }
-  return { finished: true, members };
+  return { finished: true, linkKeys };
 }
 
-/** After the last table: derived counts, link validation, and the cursor is done with. */
-async function finishRun(run: RunContext, environment: Environment, members?: SourceKeys) {
+/**
+ * After the last table: derived counts, link validation (when the run synced
+ * the table that validates links), and the cursor is done with.
+ */
+async function finishRun(run: RunContext, environment: Environment, linkKeys?: SourceKeys) {
   const { sql, schema, retries } = run;
+  const linked = run.tables.find((t) => TABLE_SPECS[t].validatesLinks);
   // Independent (one writes counts, the other validation rows): side by
   // side, each on its own connection. Both settle before the run answers.
   const done = await Promise.allSettled([
     retries.postgres(() => refreshDerivedCounts(sql, schema)),
-    run.tables.includes("members") &&
+    linked !== undefined &&
     (async () => {
-      const numbers = members ?? { list: await sourceKeys(run, "members") };
+      const numbers = linkKeys ?? { list: await sourceKeys(run, linked) };
       // Against an empty source every link would be "missing" and the bot
-      // would take everyone's roles: the members retirement was refused for
+      // would take everyone's roles: that table's retirement was refused for
       // the same reason, and its sync_error row says so.
       if (sourceIsEmpty(numbers)) {
         log("warn", "sync_validation_skipped", { sync_id: run.syncId, reason: "empty_source" });
         return;
       }
-      await retries.postgres(() => validateLinks(sql, environment, run.syncId, numbers));
+      await retries.postgres(() => validateLinks(sql, environment, run.syncId, linked, numbers));
     })(),
   ]);
   for (const d of done) if (d.status === "rejected") throw d.reason;

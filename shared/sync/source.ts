@@ -6,51 +6,49 @@ import type { SyncConfig } from "./config.ts";
 import type { SourceRow } from "./mapping.ts";
 import { isTransientMysqlError } from "./mysql_errors.ts";
 import type { SyncRetries } from "./retries.ts";
-import {
-  bucketPageQuery,
-  hashRowsQuery,
-  keyQuery,
-  pageQuery,
-  rowsQuery,
-  type TableSpec,
-} from "./tables/table.ts";
-
-/** A source row's id, key and hash (hashRowsQuery). */
-export interface KeyHash {
-  id: number;
-  k: unknown;
-  h: string;
-}
-
-/** One bucket of a page (bucketPageQuery): records, last id, XOR of hashes. */
-export interface Bucket {
-  b: number;
-  n: number;
-  last: number;
-  /** An unsigned 64-bit number, as text. */
-  x: string;
-}
+import { rowHash } from "./change_detection/source_hashes.ts";
+import type { SourceDeclaration, TableSpec } from "./tables/table.ts";
 
 export interface Source {
   /** A keyset page of full rows, with their hashes (`sync_hash`) under mapping `version` if given. */
   page(table: TableSpec, afterId: number, limit: number, version?: number): Promise<SourceRow[]>;
   /** The full rows of these source ids, with their hashes. */
   rows(table: TableSpec, ids: number[], version: number): Promise<SourceRow[]>;
-  /** A keyset page summarised per bucket of ids. */
-  buckets(table: TableSpec, afterId: number, limit: number, version: number): Promise<Bucket[]>;
-  /** Ids, keys and hashes of the records of these buckets with ids in (afterId, lastId]. */
-  hashes(
-    table: TableSpec,
-    afterId: number,
-    lastId: number,
-    buckets: number[],
-    version: number,
-  ): Promise<KeyHash[]>;
+  /** A query change detection composes (bucket sums, record hashes), `?` its parameters. */
+  query(sql: string, params: unknown[]): Promise<Record<string, unknown>[]>;
   keys(table: TableSpec): Promise<unknown[]>;
   close(): Promise<void>;
 }
 
 const QUERY_TIMEOUT_MS = 60_000;
+
+/** The columns the mapping reads and, unless `version` is undefined, the row's hash. */
+const selectFrom = (source: SourceDeclaration, version: number | undefined) => {
+  const { table, alias, id, reads, joins = [] } = source;
+  const hash = version === undefined ? "" : `, ${rowHash(source, version)} as sync_hash`;
+  return `select ${alias}.${id} as id, ${reads.join(", ")}${hash}
+    from ${table} ${alias} ${joins.join(" ")}`;
+};
+
+/**
+ * One keyset page of the source table, joined to what the mapping reads, with
+ * each row's hash (`sync_hash`); `?` = after id, limit.
+ */
+function pageQuery(source: SourceDeclaration, version?: number): string {
+  const { alias, id } = source;
+  return `${selectFrom(source, version)}
+    where ${alias}.${id} > ? order by ${alias}.${id} limit ?`;
+}
+
+/** The rows of the given source ids (`?` = the list), as pageQuery reads them. */
+function rowsQuery(source: SourceDeclaration, version: number): string {
+  const { alias, id } = source;
+  return `${selectFrom(source, version)} where ${alias}.${id} in (?) order by ${alias}.${id}`;
+}
+
+/** Every key the source holds now, for finding rows that vanished. */
+const keyQuery = (spec: Pick<TableSpec, "source" | "sourceKey">): string =>
+  `select ${spec.source.alias}.${spec.sourceKey} as k from ${spec.source.table} ${spec.source.alias}`;
 
 function tlsOptions(config: SyncConfig) {
   if (config.MYSQL_SSL === "disable") return undefined;
@@ -116,20 +114,9 @@ export async function openSource(config: SyncConfig): Promise<Source> {
       const [rows] = await conn.query({ sql, timeout: QUERY_TIMEOUT_MS }, [ids]);
       return rows as SourceRow[];
     },
-    async buckets(table, afterId, limit, version) {
-      const sql = bucketPageQuery(table, version);
-      const [rows] = await conn.query({ sql, timeout: QUERY_TIMEOUT_MS }, [afterId, limit]);
-      return (rows as Bucket[]).map((r) => ({ ...r, n: Number(r.n), last: Number(r.last) }));
-    },
-    async hashes(table, afterId, lastId, buckets, version) {
-      if (buckets.length === 0) return [];
-      const sql = hashRowsQuery(table, version);
-      const [rows] = await conn.query({ sql, timeout: QUERY_TIMEOUT_MS }, [
-        afterId,
-        lastId,
-        buckets,
-      ]);
-      return rows as KeyHash[];
+    async query(sql, params) {
+      const [rows] = await conn.query({ sql, timeout: QUERY_TIMEOUT_MS }, params);
+      return rows as Record<string, unknown>[];
     },
     async keys(table) {
       const [rows] = await conn.query({ sql: keyQuery(table), timeout: QUERY_TIMEOUT_MS });
@@ -167,10 +154,7 @@ export async function openRetryingSource(
   return {
     page: (table, afterId, limit, version) => read((s) => s.page(table, afterId, limit, version)),
     rows: (table, ids, version) => read((s) => s.rows(table, ids, version)),
-    buckets: (table, afterId, limit, version) =>
-      read((s) => s.buckets(table, afterId, limit, version)),
-    hashes: (table, afterId, lastId, buckets, version) =>
-      read((s) => s.hashes(table, afterId, lastId, buckets, version)),
+    query: (sql, params) => read((s) => s.query(sql, params)),
     keys: (table) => read((s) => s.keys(table)),
     close: () => source.close(),
   };

@@ -1,13 +1,7 @@
-// Every synced table, in the order of a run: what a table refers to is
-// synced before it. A table is one declaration in tables/<name>.ts; adding
-// one is adding its module here (and its Postgres table, in a migration).
-import { facilities } from "./tables/facilities.ts";
-import { members } from "./tables/members.ts";
-import { positions } from "./tables/positions.ts";
-import { regions } from "./tables/regions.ts";
+// Every synced table, in the order of a run, as the engine names them: the
+// declarations themselves are listed in tables/declared.ts.
+import { DECLARED } from "./tables/declared.ts";
 import type { TableSpec } from "./tables/table.ts";
-
-const DECLARED = [regions, facilities, members, positions] as const;
 
 export type SyncTable = typeof DECLARED[number]["name"];
 

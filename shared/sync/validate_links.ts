@@ -1,10 +1,11 @@
-// Discord link validation: after a members sync, every linked member is
-// checked against the source. Each check is a validation_logs row, each run
-// a validation_summaries row. Nobody is unlinked here: the bot reads the
+// Discord link validation: after a run that synced the table whose keys are
+// member numbers (TableSpec.validatesLinks), every linked member is checked
+// against the source. Each check is a validation_logs row, each run a
+// validation_summaries row. Nobody is unlinked here: the bot reads the
 // ineligible_links view and removes roles itself.
 import type { Sql } from "../db.ts";
 import { type Environment, schemasFor } from "../environment.ts";
-import { notInSource, type SourceKeys } from "./source_keys.ts";
+import { notInSource, type SourceKeys } from "./change_detection/source_keys.ts";
 
 export interface ValidationSummary {
   run_id: string;
@@ -15,14 +16,16 @@ export interface ValidationSummary {
 }
 
 /**
- * `sourceMembers` are the member numbers the source holds now (normalized);
- * a linked member outside them is `missing`, one whose status is not active
- * is `inactive`, the rest are `eligible`.
+ * `table` holds the rows linked to Discord accounts; `sourceMembers` are
+ * the member numbers the source holds now (normalized). A linked member
+ * outside them is `missing`, one whose status is not active is `inactive`,
+ * the rest are `eligible`.
  */
 export async function validateLinks(
   sql: Sql,
   environment: Environment,
   syncId: string | null,
+  table: string,
   sourceMembers: SourceKeys,
 ): Promise<ValidationSummary> {
   const { shared, discord } = schemasFor(environment);
@@ -40,7 +43,7 @@ export async function validateLinks(
                    else 'eligible' end,
               case when ${absent} then 'member no longer in the membership database'
                    when m.status <> 'active' then 'member status is ' || m.status end
-       from "${shared}".members m ${joins}
+       from "${shared}"."${table}" m ${joins}
        where m.discord_verified and m.discord_id is not null`,
       [run_id, value],
     );

@@ -5,26 +5,20 @@
 // writes have finished, in order.
 //
 // A page is read one of two ways (docs/sync.md#change-detection): a full
-// comparison reads every full row; the hash path (hash_path.ts) reads the
-// full rows of only the records whose source hash differs from the one
-// stored when the row was last written, or that cannot be compared (a
-// duplicate or empty key, a record rejected or noticed before: no usable
-// hash is stored for those, so they are read and reported every run).
+// comparison reads every full row; the hash path reads the full rows of only
+// the records whose source hash differs from the one stored when the row was
+// last written, or that cannot be compared (a duplicate or empty key, a
+// record rejected or noticed before: no usable hash is stored for those, so
+// they are read and reported every run). change_detection/ decides which.
+import { pageReader } from "./change_detection/mode.ts";
+import type { SourceKeys } from "./change_detection/source_keys.ts";
+import { HASH_FIELD, SOURCE_ID_FIELD as SOURCE_ID } from "./change_detection/stored_hashes.ts";
 import { saveCursor } from "./cursor.ts";
-import { changedRows, forgetStaleHashes } from "./hash_path.ts";
-import { cleanText } from "./mapping.ts";
 import { emptyCounts, type Rejection, type Replacement, type TableReport } from "./report.ts";
 import type { ReadPage, RunContext, SeenKeys } from "./run_context.ts";
-import type { SourceKeys } from "./source_keys.ts";
 import type { TableSpec } from "./tables/table.ts";
 import { type SyncTable, TABLE_SPECS } from "./tables.ts";
-import {
-  analyzeIfRewritten,
-  HASH_FIELD,
-  hashTable,
-  SOURCE_ID_FIELD as SOURCE_ID,
-  writeBatch,
-} from "./writer.ts";
+import { analyzeIfRewritten, writeBatch } from "./writer.ts";
 
 /** Batches written concurrently (each on its own pooled connection). */
 const WRITES_IN_FLIGHT = 2;
@@ -56,9 +50,7 @@ export async function walkTable(run: RunContext, table: SyncTable, startAfter: n
   if (run.dryRun) run.dryRunKeys.set(table, keys.mapped = new Set());
   const writes = new OrderedWrites(run, table, walk);
   const today = new Date().toISOString().slice(0, 10);
-  const read = run.fullCompare
-    ? (after: number) => readFullPage(run, spec, after, startAfter)
-    : changedRows(run, spec, keys, today, startAfter);
+  const read = pageReader(run, spec, keys, today, startAfter);
   const fetchPage = (after: number) => {
     const page = read(after);
     page.catch(() => {}); // awaited below; never an unhandled rejection
@@ -119,58 +111,6 @@ export async function walkTable(run: RunContext, table: SyncTable, startAfter: n
 }
 
 /**
- * A full comparison's page: every full row. As on the hash path, stored
- * hashes of the page's ids whose key no record of the page has any more
- * are forgotten (and, after the last page, those past the source's last
- * id), so a stored hash under an id the walk has passed names that record's
- * key. A walk resumed by a later invocation uses that to find the records
- * whose key a record before the cursor holds (`held`): duplicates, as they
- * would be in one invocation.
- */
-async function readFullPage(
-  run: RunContext,
-  spec: TableSpec,
-  after: number,
-  startAfter: number,
-): Promise<ReadPage | undefined> {
-  const { sql, retries, dryRun } = run;
-  const hashes = hashTable(run.schema, spec.name);
-  const rows = await run.source.page(spec, after, run.config.SYNC_BATCH_SIZE, run.mappingVersion);
-  if (rows.length === 0) {
-    await forgetStaleHashes(run, spec, after);
-    return undefined;
-  }
-  const end = Number(rows[rows.length - 1].id);
-  const keyOf = new Map<number, string>();
-  for (const r of rows) {
-    const key = spec.normalizeKey(r[spec.sourceKey]);
-    if (key !== null) keyOf.set(Number(r.id), String(key));
-  }
-  const inPage = new Set(keyOf.values());
-  const keys = [...inPage];
-  const [stored, holders] = await Promise.all([
-    dryRun ? [] : retries.postgres(() =>
-      sql.unsafe(
-        `select source_key as k from ${hashes} where source_id > $1 and source_id <= $2`,
-        [after, end],
-      )
-    ),
-    startAfter === 0 ? [] : retries.postgres(() =>
-      sql.unsafe(
-        `select source_key as k from ${hashes}
-         where source_key = any($1::text[]) and source_id <= $2`,
-        [keys, startAfter],
-      )
-    ),
-  ]);
-  const stale = stored.map((s) => s.k as string).filter((k) => !inPage.has(k));
-  await forgetStaleHashes(run, spec, after, { end, keys: stale });
-  const heldKeys = new Set(holders.map((h) => h.k as string));
-  const held = new Set([...keyOf].filter(([, k]) => heldKeys.has(k)).map(([id]) => id));
-  return { rows, end, records: rows.length, cost: rows.length, held };
-}
-
-/**
  * Maps a page: a record whose key was read before in this walk, or that the
  * mapping refuses, is rejected. A mapped row carries its source hash (to be
  * stored with it) unless the mapping noticed something to report: that row
@@ -186,7 +126,7 @@ function mapPage(
   const rows: Record<string, unknown>[] = [];
   for (const raw of page.rows) {
     // Operators look records up by member number: name it wherever the record has one.
-    const member = cleanText(raw.MemberNumber) ?? undefined;
+    const member = spec.memberNumber?.(raw);
     const key = spec.normalizeKey(raw[spec.sourceKey]);
     // The hash path found duplicates while comparing keys; a full page finds them here.
     const duplicate = page.duplicates

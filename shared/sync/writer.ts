@@ -3,6 +3,12 @@
 // round trip and one parse however wide it is. Unchanged rows are skipped by
 // the ON CONFLICT ... WHERE, so their updated_at never moves.
 import { isTransientDbError, type Sql } from "../db.ts";
+import {
+  HASH_FIELD,
+  hashTable,
+  NO_HASH,
+  SOURCE_ID_FIELD,
+} from "./change_detection/stored_hashes.ts";
 import type { Rejection } from "./report.ts";
 import type { TableSpec } from "./tables/table.ts";
 
@@ -16,19 +22,6 @@ export interface BatchResult {
    */
   drift: string[];
 }
-
-/** The column of a mapped row that carries its source row's hash (absent: store none). */
-export const HASH_FIELD = "sync_hash";
-
-/** What a row written without a source hash (with a notice) stores: no MD5 is all zeros in practice. */
-export const NO_HASH = "00000000-0000-0000-0000-000000000000";
-
-/** The column of a mapped row that carries its source row's id (stored with the hash). */
-export const SOURCE_ID_FIELD = "sync_source_id";
-
-/** Where the hash each row of a synced table was last written from is kept (platform-owned). */
-export const hashTable = (schema: string, table: string) =>
-  `private."${schema}_sync_hashes_${table}"`;
 
 const statements = new Map<string, { upsert: string; preview: string }>();
 
@@ -177,7 +170,7 @@ export async function analyzeIfRewritten(
   if (rows >= 0 && written <= ANALYZE_AFTER_SHARE * rows) return false;
   // The stored hashes were written with the rows: with statistics of a
   // smaller table the upsert's hash lookup took the source-id index, a scan
-  // of every stored hash for each row (1 s for 600 positions, measured).
+  // of every stored hash for each row (1 s for 600 rows, measured).
   await sql.unsafe(`analyze ${target}, ${hashTable(schema, table)}`);
   return true;
 }

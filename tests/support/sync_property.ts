@@ -12,7 +12,7 @@ import type { SyncConfig } from "../../shared/sync/config.ts";
 import type { SyncReport } from "../../shared/sync/report.ts";
 import { runSync } from "../../shared/sync/run.ts";
 import { SYNC_TABLES, TABLE_SPECS } from "../../shared/sync/tables.ts";
-import { hashTable } from "../../shared/sync/writer.ts";
+import { hashTable } from "../../shared/sync/change_detection/stored_hashes.ts";
 
 export interface PropertyOptions {
   sql: Sql;

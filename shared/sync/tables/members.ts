@@ -1,89 +1,84 @@
 // members, from the legacy `member` table with its facility, region and
 // member type (docs/sync.md#members-from-member).
 import { z } from "zod";
-import { check, cleanCode, cleanText, email, requiredText, type SourceRow } from "../mapping.ts";
-import type { Mapped } from "../mapping.ts";
-import { defineTable } from "./table.ts";
+import {
+  check,
+  cleanCode,
+  cleanText,
+  email,
+  type Mapped,
+  requiredText,
+  type SourceRow,
+} from "../mapping.ts";
+import { defineTable, fromColumns, textColumn } from "./table.ts";
 
 export const MEMBER_STATUSES = ["active", "inactive", "retired", "deceased", "suspended"] as const;
 
-const schema = z.object({
-  member_number: z.string({ error: "MemberNumber is empty" })
-    .regex(/^[A-Za-z0-9-]{1,20}$/, "MemberNumber is not [A-Za-z0-9-]{1,20}"),
-  first_name: requiredText("FirstName"),
-  last_name: requiredText("LastName"),
+/** The source's status as the mapping reads it: NULL or empty is inactive. */
+const statusText = (value: unknown) => cleanText(value)?.toLowerCase() ?? "inactive";
+const isKnown = (status: string) => (MEMBER_STATUSES as readonly string[]).includes(status);
+
+// In the order of the row's hash (see fromColumns).
+const COLUMNS = fromColumns({
+  member_number: {
+    read: "m.MemberNumber",
+    type: "text",
+    clean: cleanText,
+    rule: z.string({ error: "MemberNumber is empty" })
+      .regex(/^[A-Za-z0-9-]{1,20}$/, "MemberNumber is not [A-Za-z0-9-]{1,20}"),
+  },
+  first_name: {
+    read: "m.FirstName",
+    type: "text",
+    clean: cleanText,
+    rule: requiredText("FirstName"),
+  },
+  last_name: { read: "m.LastName", type: "text", clean: cleanText, rule: requiredText("LastName") },
   /** The source's email; members.email follows it unless the member edited theirs. */
-  source_email: z.string().nullable(),
-  facility_code: z.string().nullable(),
-  facility_name: z.string().nullable(),
-  region_code: z.string().nullable(),
-  region_name: z.string().nullable(),
-  member_type_id: z.number().int().nullable(),
-  member_type: z.string().nullable(),
-  status: z.enum(MEMBER_STATUSES),
+  source_email: textColumn("m.Email", email),
+  member_type_id: {
+    read: "m.MemberTypeID",
+    type: "integer",
+    clean: (value) => value ?? null,
+    rule: z.number().int().nullable(),
+  },
+  // A status the platform does not know fails closed: the member is synced
+  // as inactive (not eligible) and the raw value is reported.
+  status: {
+    read: "m.Status",
+    type: "text",
+    clean: (value) => isKnown(statusText(value)) ? statusText(value) : "inactive",
+    rule: z.enum(MEMBER_STATUSES),
+  },
+  facility_code: textColumn("f.FacilityCode", cleanCode),
+  facility_name: textColumn("f.FacilityName"),
+  region_code: textColumn("r.RegionCode", cleanCode),
+  region_name: textColumn("r.RegionName"),
+  member_type: textColumn("t.Description as MemberTypeDescription"),
 });
-export type MemberRow = z.infer<typeof schema>;
+export type MemberRow = z.infer<typeof COLUMNS.schema>;
 
 /** `r` carries the member's facility, region and member type through the ids. */
 export function mapMember(r: SourceRow): Mapped<MemberRow> {
-  // A status the platform does not know fails closed: the member is synced
-  // as inactive (not eligible) and the raw value is reported.
-  const raw = cleanText(r.Status)?.toLowerCase() ?? "inactive";
-  const known = (MEMBER_STATUSES as readonly string[]).includes(raw);
-  const status = known ? raw : "inactive";
-  const mapped = check(schema, {
-    member_number: cleanText(r.MemberNumber),
-    first_name: cleanText(r.FirstName),
-    last_name: cleanText(r.LastName),
-    source_email: email(r.Email),
-    facility_code: cleanCode(r.FacilityCode),
-    facility_name: cleanText(r.FacilityName),
-    region_code: cleanCode(r.RegionCode),
-    region_name: cleanText(r.RegionName),
-    member_type_id: r.MemberTypeID ?? null,
-    member_type: cleanText(r.MemberTypeDescription),
-    status,
-  });
-  if (mapped.ok && !known) {
+  const mapped = check(COLUMNS.schema, COLUMNS.cleaned(r));
+  if (mapped.ok && !isKnown(statusText(r.Status))) {
     mapped.notice = { kind: "unknown_status", value: String(cleanText(r.Status)) };
   }
   return mapped;
 }
 
+const memberNumber = (r: SourceRow) => cleanText(r.MemberNumber) ?? undefined;
+
 export const members = defineTable<MemberRow, "members">({
   name: "members",
   key: "member_number",
   keyType: "text",
-  columns: {
-    member_number: "text",
-    first_name: "text",
-    last_name: "text",
-    source_email: "text",
-    facility_code: "text",
-    facility_name: "text",
-    region_code: "text",
-    region_name: "text",
-    member_type_id: "integer",
-    member_type: "text",
-    status: "text",
-  },
+  columns: COLUMNS.columns,
   source: {
     table: "member",
     alias: "m",
     id: "MemberID",
-    reads: [
-      "m.MemberNumber",
-      "m.FirstName",
-      "m.LastName",
-      "m.Email",
-      "m.MemberTypeID",
-      "m.Status",
-      "f.FacilityCode",
-      "f.FacilityName",
-      "r.RegionCode",
-      "r.RegionName",
-      "t.Description as MemberTypeDescription",
-    ],
+    reads: COLUMNS.reads,
     joins: [
       "left join facility f on f.FacilityID = m.FacilityID",
       "left join region r on r.RegionID = f.RegionID",
@@ -99,4 +94,6 @@ export const members = defineTable<MemberRow, "members">({
   // keep their status, which the source would otherwise lose for good.
   activeWhere: "status in ('active', 'suspended')",
   retireSet: "status = 'inactive'",
+  memberNumber,
+  validatesLinks: true,
 });

@@ -112,4 +112,5 @@ export const positions = defineTable<PositionRow, "positions">({
   // maps differently today, though its source row did not change.
   recheck: "active and end_date < $1::date",
   screen: { references: members.name, check: onlySyncedMembers },
+  memberNumber: members.memberNumber,
 });

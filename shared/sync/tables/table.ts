@@ -1,9 +1,11 @@
 // What a synced table is: one declaration (tables/<name>.ts) of where its rows
 // come from in the legacy database, how a record is mapped, the columns the
-// sync owns, and how a vanished row is retired. Everything else (the page and
-// key queries, the upsert, the retirement statements) is derived from it.
+// sync owns, and how a vanished row is retired. Everything else (the page,
+// key and hash queries, the upsert, the retirement statements) is derived
+// from it.
+import { z } from "zod";
 import type { Sql } from "../../db.ts";
-import type { Mapped, SourceRow } from "../mapping.ts";
+import { cleanText, type Mapped, type SourceRow } from "../mapping.ts";
 import type { Rejection } from "../report.ts";
 
 export interface Screened<R> {
@@ -51,18 +53,36 @@ export interface TableSpec<Row = Record<string, unknown>, Name extends string = 
   activeWhere: string;
   retireSet: string;
   /**
-   * Rules only Postgres can check: a row of the table named `references`
-   * (synced earlier in the run) must exist. `check` returns the rows to keep,
-   * the rest rejected; `pending` holds the keys of `references` this run
-   * mapped but did not write (a dry run), which count as existing.
-   */
-  /**
    * Rows whose mapping depends on the day as well as on the source (a
    * position's `active`): an SQL predicate over the Postgres table, `$1` being
    * today (`YYYY-MM-DD`), of rows the day may have changed. The hash path
    * re-reads them though their source hash is unchanged.
    */
   recheck?: string;
+  /**
+   * The member number of a raw source record, where it has one: named with
+   * the record's rejections and notices, since operators look records up by it.
+   */
+  memberNumber?: (row: SourceRow) => string | undefined;
+  /**
+   * Its source keys are the member numbers Discord links are validated
+   * against, after the last table of a run that synced this one. Against an
+   * empty source validation is skipped: every link would be missing, and
+   * the bot would take everyone's roles.
+   */
+  validatesLinks?: boolean;
+  /**
+   * The statement that recomputes the counts this table holds of other
+   * synced rows (`schema` the environment's), run after a run's last table
+   * whatever tables it synced; it writes only the counts that changed.
+   */
+  derivedCounts?: (schema: string) => string;
+  /**
+   * Rules only Postgres can check: a row of the table named `references`
+   * (synced earlier in the run) must exist. `check` returns the rows to keep,
+   * the rest rejected; `pending` holds the keys of `references` this run
+   * mapped but did not write (a dry run), which count as existing.
+   */
   screen?: {
     references: string;
     check: (sql: Sql, schema: string, rows: Row[], pending: Set<string>) => Promise<Screened<Row>>;
@@ -77,90 +97,45 @@ export const readName = (read: string) =>
   /\s+as\s+(\w+)$/i.exec(read)?.[1] ?? read.slice(read.lastIndexOf(".") + 1);
 
 /**
- * The version of the mapping rules (tables/*.ts, mapping.ts). It is part of
- * every source row hash, so bumping it makes every stored hash differ: bump
- * it whenever a mapping rule changes what a row maps to. A run whose version
- * differs from the last full comparison's compares full rows.
+ * One synced column, declared once: the source column it is read from (an
+ * entry of `source.reads`), its Postgres type, how the mapping cleans the
+ * raw value and the rule the cleaned value must pass.
  */
-export const MAPPING_VERSION = 1;
-
-/** The SQL expression of a `reads` entry (without its `as Name`). */
-const readExpression = (read: string) => read.replace(/\s+as\s+\w+$/i, "");
-
-/**
- * MySQL's hash of a source row: MD5 over the mapping version, the row's id
- * and every column the mapping reads (joined ones included), each written as
- * `v<value>` or `n` for NULL, so NULL, '' and the text 'NULL' all differ;
- * char(31) (unit separator) between them. 32 hex digits, read into Postgres
- * as a uuid. The id makes a bucket's XOR of hashes tell which row is where.
- */
-export function hashExpression({ alias, id, reads }: SourceDeclaration, version: number): string {
-  const parts = reads.map((r) => `ifnull(concat('v', ${readExpression(r)}), 'n')`);
-  return `md5(concat_ws(char(31), '${Math.trunc(version)}', ${alias}.${id}, ${parts.join(", ")}))`;
+export interface ColumnDeclaration<Rule extends z.ZodType = z.ZodType> {
+  read: string;
+  type: string;
+  clean: (value: unknown) => unknown;
+  rule: Rule;
 }
 
-/** The columns the mapping reads and, unless `version` is undefined, the row's hash. */
-const selectFrom = (source: SourceDeclaration, version: number | undefined) => {
-  const { table, alias, id, reads, joins = [] } = source;
-  const hash = version === undefined ? "" : `, ${hashExpression(source, version)} as sync_hash`;
-  return `select ${alias}.${id} as id, ${reads.join(", ")}${hash}
-    from ${table} ${alias} ${joins.join(" ")}`;
-};
+/** A text column read with the common cleaning (or `clean`), NULL when empty. */
+export const textColumn = (
+  read: string,
+  clean: (value: unknown) => string | null = cleanText,
+): ColumnDeclaration<z.ZodNullable<z.ZodString>> => ({
+  read,
+  type: "text",
+  clean,
+  rule: z.string().nullable(),
+});
 
 /**
- * One keyset page of the source table, joined to what the mapping reads, with
- * each row's hash (`sync_hash`); `?` = after id, limit.
+ * What a table's declaration derives from its columns, each declared once
+ * (key first). Their order is the order of `reads`, and so of the values in
+ * the row's hash: reordering them changes every hash (a new MAPPING_VERSION).
  */
-export function pageQuery(source: SourceDeclaration, version?: number): string {
-  const { alias, id } = source;
-  return `${selectFrom(source, version)}
-    where ${alias}.${id} > ? order by ${alias}.${id} limit ?`;
+export function fromColumns<C extends Record<string, ColumnDeclaration>>(declared: C) {
+  const names = Object.keys(declared);
+  const shape = Object.fromEntries(names.map((n) => [n, declared[n].rule]));
+  return {
+    /** Postgres types, for TableSpec.columns. */
+    columns: Object.fromEntries(names.map((n) => [n, declared[n].type])),
+    /** Source columns, for SourceDeclaration.reads. */
+    reads: names.map((n) => declared[n].read),
+    /** The rules of a mapped row. */
+    schema: z.object(shape as { [K in keyof C]: C[K]["rule"] }),
+    /** A source record's cleaned values, one per column, to check against `schema`. */
+    cleaned: (row: SourceRow) =>
+      Object.fromEntries(names.map((n) => [n, declared[n].clean(row[readName(declared[n].read)])])),
+  };
 }
-
-/** The rows of the given source ids (`?` = the list), as pageQuery reads them. */
-export function rowsQuery(source: SourceDeclaration, version: number): string {
-  const { alias, id } = source;
-  return `${selectFrom(source, version)} where ${alias}.${id} in (?) order by ${alias}.${id}`;
-}
-
-/**
- * Source ids per bucket: a run compares the source with its stored hashes
- * bucket by bucket (`id div HASH_BUCKET`) before it reads any key.
- */
-export const HASH_BUCKET = 16;
-
-/**
- * One keyset page summarised per bucket: the bucket, its records, its last
- * id, and the XOR of the first 64 bits of their hashes (as text: an unsigned
- * 64-bit number). `?` = after id, limit.
- */
-export function bucketPageQuery(spec: Pick<TableSpec, "source">, version: number): string {
-  const { table, alias, id, joins = [] } = spec.source;
-  return `select page.id div ${HASH_BUCKET} as b, count(*) as n, max(page.id) as last,
-      cast(bit_xor(cast(conv(left(page.h, 16), 16, 10) as unsigned)) as char) as x
-    from (select ${alias}.${id} as id, ${hashExpression(spec.source, version)} as h
-          from ${table} ${alias} ${joins.join(" ")}
-          where ${alias}.${id} > ? order by ${alias}.${id} limit ?) page
-    group by b order by b`;
-}
-
-/**
- * Ids, keys and hashes of the records of some buckets within a range of
- * ids: what a run compares one by one where a bucket differs.
- * `?` = after id, last id, the buckets.
- */
-export function hashRowsQuery(
-  spec: Pick<TableSpec, "source" | "sourceKey">,
-  version: number,
-): string {
-  const { table, alias, id, joins = [] } = spec.source;
-  return `select ${alias}.${id} as id, ${alias}.${spec.sourceKey} as k,
-      ${hashExpression(spec.source, version)} as h
-    from ${table} ${alias} ${joins.join(" ")}
-    where ${alias}.${id} > ? and ${alias}.${id} <= ? and ${alias}.${id} div ${HASH_BUCKET} in (?)
-    order by ${alias}.${id}`;
-}
-
-/** Every key the source holds now, for finding rows that vanished. */
-export const keyQuery = (spec: Pick<TableSpec, "source" | "sourceKey">): string =>
-  `select ${spec.source.alias}.${spec.sourceKey} as k from ${spec.source.table} ${spec.source.alias}`;

@@ -1,7 +1,7 @@
 // Which keys the source holds now, for retiring vanished rows and validating
 // Discord links: either the list of every key, or (after a hash-path walk of
 // the whole table in this invocation) the stored hashes themselves.
-import { hashTable } from "./writer.ts";
+import { hashTable } from "./stored_hashes.ts";
 
 export type SourceKeys =
   /** Every key the source holds, as the mapping writes it. */

@@ -1,8 +1,12 @@
 // How a run compares the source with Postgres (docs/sync.md#change-detection):
 // by source row hashes, or by full rows (a full comparison). Decided once,
 // when the run starts; its resumptions keep the decision (the cursor holds it).
-import type { Sql } from "../db.ts";
-import { MAPPING_VERSION } from "./tables/table.ts";
+import type { Sql } from "../../db.ts";
+import type { ReadPage, RunContext, SeenKeys } from "../run_context.ts";
+import type { TableSpec } from "../tables/table.ts";
+import { readFullComparisonPage } from "./full_compare.ts";
+import { HashPath } from "./hash_path.ts";
+import { MAPPING_VERSION } from "./source_hashes.ts";
 
 export interface RunMode {
   fullCompare: boolean;
@@ -44,4 +48,21 @@ export async function decideMode(
 /** A full comparison of every table finished: its mapping version is now the stored one. */
 export async function fullCompareDone(sql: Sql, schema: string, version: number) {
   await sql.unsafe(`update ${stateTable(schema)} set mapping_version = $1`, [version]);
+}
+
+/**
+ * How a walk reads its table under the run's mode, page by page from
+ * `startAfter` (0, or a resumed walk's cursor) on: each call reads the page
+ * after a source id, undefined past the source's last.
+ */
+export function pageReader(
+  run: RunContext,
+  spec: TableSpec,
+  keys: SeenKeys,
+  today: string,
+  startAfter: number,
+): (after: number) => Promise<ReadPage | undefined> {
+  if (run.fullCompare) return (after) => readFullComparisonPage(run, spec, after, startAfter);
+  const path = new HashPath(run, spec, keys, today, startAfter);
+  return (after) => path.readPage(after);
 }
