@@ -1,5 +1,5 @@
 // The local stack's addresses for TypeScript tools and tests: local/stack.env,
-// with the process environment overriding it (as scripts/stack-vars.sh does).
+// with the process environment overriding it (as local/stack-vars.sh does).
 import { readDotenv } from "./dotenv.ts";
 import { LOCAL_ISSUER_DOMAIN, LOCAL_JWKS_PATH } from "./issuer.ts";
 
@@ -17,7 +17,7 @@ export const STACK_PG_URL = `postgresql://postgres:postgres@127.0.0.1:${STACK_PG
  * (tests/support/postgrest.ts) verifies with.
  */
 export const LOCAL_JWT_SECRET = "local-project-jwt-secret-for-the-local-stack-only";
-/** The CA that signed the local MariaDB's TLS certificate (made by scripts/stack.sh). */
+/** The CA that signed the local MariaDB's TLS certificate (made by local/stack.sh). */
 export const STACK_MYSQL_CA_FILE = `${ROOT}.stack/tls/ca.pem`;
 
 /**

@@ -6,7 +6,7 @@
 set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$ROOT"
-bash scripts/stack.sh up
+bash local/stack.sh up
 export LOG_LEVEL=silent
 
 # The figures depend on what else runs on the machine, so each phase reports
@@ -42,7 +42,7 @@ phase() { # name, command...: runs it, then says how busy the rest of the machin
 started=$SECONDS
 echo "bench: $CORES cores, load average $(cut -d' ' -f1-3 /proc/loadavg) at the start"
 phase "verification" scripts/deno run -A bench/verification.ts
-phase "sync" scripts/deno run -A bench/sync.ts
+phase "sync" scripts/deno run -A bench/sync_bench.ts
 mkdir -p bench-results
 (IFS=,; echo "{\"cores\": $CORES, ${MACHINE[*]}}") >bench-results/machine.json
 scripts/deno run -A bench/summary.ts

@@ -10,7 +10,7 @@
 set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$ROOT"
-source scripts/stack-vars.sh
+source local/stack-vars.sh
 OUT=supabase/schema.sql
 PG_BIN="${PG_BIN:-/usr/lib/postgresql/15/bin}"
 tmp=$(mktemp)

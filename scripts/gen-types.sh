@@ -5,7 +5,7 @@
 set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$ROOT"
-source scripts/stack-vars.sh
+source local/stack-vars.sh
 OUT=shared/database.types.ts
 tmp=$(mktemp)
 trap 'rm -f "$tmp"' EXIT

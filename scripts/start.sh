@@ -4,7 +4,7 @@
 set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$ROOT"
-bash scripts/stack.sh up
+bash local/stack.sh up
 [ -f supabase/functions/.env ] || cp supabase/functions/.env.example supabase/functions/.env
 scripts/deno run -A scripts/seed.ts --if-empty
 exec scripts/deno run -A scripts/serve.ts

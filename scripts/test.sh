@@ -13,7 +13,7 @@ export NO_COLOR=1 LOG_LEVEL="${LOG_LEVEL:-silent}"
 # claim node_modules/.bin/deno, so that name does not say which one runs.
 DENO="scripts/deno"
 DENO_EDGE="node node_modules/deno-edge/bin.cjs"
-source scripts/stack-vars.sh
+source local/stack-vars.sh
 PG_URL=$STACK_PG_URL
 results="$(mktemp -d)"
 out="$(mktemp)"
@@ -28,7 +28,7 @@ check() { # name, command...: one line in $results/checks
   fi
 }
 
-if ! bash scripts/stack.sh up; then
+if ! bash local/stack.sh up; then
   echo "the local stack did not start"
   echo "0 passed, 1 failed"
   exit 1
@@ -43,7 +43,7 @@ reapply_is_noop() {
   echo "$log"
   grep -q "up to date" <<<"$log" && ! grep -q "Applying" <<<"$log"
 }
-check "migrations apply from zero (stack reset)" bash scripts/stack.sh reset
+check "migrations apply from zero (stack reset)" bash local/stack.sh reset
 check "a second migration up is a no-op" reapply_is_noop
 check "supabase db advisors (warn)" npx --no-install supabase db advisors --remote="$PG_URL" --level warn --fail-on warn
 check "generated types match the migrations" bash scripts/gen-types.sh --check

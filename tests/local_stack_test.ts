@@ -10,7 +10,7 @@ const ROOT = new URL("..", import.meta.url).pathname;
 /** `npm run stack -- vault` with `env` on top of this process's environment. */
 async function writeVault(env: Record<string, string>) {
   const out = await new Deno.Command("bash", {
-    args: [`${ROOT}scripts/stack.sh`, "vault"],
+    args: [`${ROOT}local/stack.sh`, "vault"],
     env,
   }).output();
   assertEquals(out.code, 0, new TextDecoder().decode(out.stderr));

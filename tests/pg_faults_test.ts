@@ -48,7 +48,7 @@ const sync = (body: Record<string, unknown> = {}) =>
 const alive = () => exited === undefined;
 /** `stack.sh pg-kill` or `pg-start`, which must succeed. */
 async function stack(command: string) {
-  const out = await new Deno.Command("bash", { args: ["scripts/stack.sh", command] }).output();
+  const out = await new Deno.Command("bash", { args: ["local/stack.sh", command] }).output();
   const text = new TextDecoder();
   assertEquals(
     out.code,

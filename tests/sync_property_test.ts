@@ -1,5 +1,5 @@
 // The hash path against full comparisons and fresh full syncs, over seeded
-// rounds of random edits to a real MariaDB source (tests/support/sync_property.ts).
+// rounds of random edits to a real MariaDB source (local/sync_property.ts).
 import { assert, assertEquals } from "./assert.ts";
 import {
   afterAll,
@@ -16,7 +16,7 @@ import { loadDemoData, mysqlConnect, recreateSourceDatabase, scaled } from "../l
 import { loadConfig } from "../shared/config.ts";
 import { closePools, getSql } from "../shared/db.ts";
 import { syncConfig } from "../shared/sync/config.ts";
-import { checkIncrementalSync } from "./support/sync_property.ts";
+import { checkIncrementalSync } from "../local/sync_property.ts";
 import { runSync } from "../shared/sync/run.ts";
 
 const SOURCE_DB = "mynatca_sync_property_test";

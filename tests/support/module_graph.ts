@@ -52,5 +52,10 @@ export async function entryPoints(): Promise<string[]> {
     if (fn.isDirectory) entries.push(`supabase/functions/${fn.name}/index.ts`);
   }
   // The operator CLI and the local server load the sync and every function.
-  return [...entries.sort(), "scripts/sync.ts", "scripts/serve.ts", "bench/sync_worker.ts"];
+  return [
+    ...entries.sort(),
+    "scripts/sync_cli.ts",
+    "scripts/serve.ts",
+    "bench/sync_bench_worker.ts",
+  ];
 }

@@ -1,6 +1,6 @@
 // One measured sync-benchmark step in its own process, so CPU time and peak
 // memory are the step's own. Prints one JSON line (a Step).
-//   deno run -A bench/sync_worker.ts sync|edge|ceiling|row-by-row|idle
+//   deno run -A bench/sync_bench_worker.ts sync|edge|ceiling|row-by-row|idle
 // sync: one whole run in one process, as the operator CLI does it.
 // edge: one POST /sync through the function's own handler, with the row
 //   budget and deadline the Edge runtime gets; each invocation is a fresh

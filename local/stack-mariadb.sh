@@ -1,4 +1,4 @@
-# Sourced by scripts/stack.sh: the local MariaDB in .stack/mysql, standing in
+# Sourced by local/stack.sh: the local MariaDB in .stack/mysql, standing in
 # for the legacy MySQL source, with TLS from a CA of its own.
 
 my_running() {

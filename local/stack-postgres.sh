@@ -1,4 +1,4 @@
-# Sourced by scripts/stack.sh: the local PostgreSQL 15 cluster in .stack/pg,
+# Sourced by local/stack.sh: the local PostgreSQL 15 cluster in .stack/pg,
 # its superuser supabase_admin, as hosted Supabase's (docs/operations.md,
 # "The local platform layer").
 

@@ -13,8 +13,8 @@ MY_DATA="$STACK/mysql"
 RUN="$STACK/run"
 LOGS="$STACK/log"
 TLS="$STACK/tls"
-# shellcheck source=scripts/stack-vars.sh
-source "$ROOT/scripts/stack-vars.sh"
+# shellcheck source=local/stack-vars.sh
+source "$ROOT/local/stack-vars.sh"
 PG_PORT=$STACK_PG_PORT
 MY_PORT=$STACK_MY_PORT
 PG_BIN="${PG_BIN:-/usr/lib/postgresql/15/bin}"
@@ -35,10 +35,10 @@ as_pg() {
   if [ "$(id -u)" = 0 ]; then runuser -u postgres -- "$@"; else "$@"; fi
 }
 
-# shellcheck source=scripts/stack-postgres.sh
-source "$ROOT/scripts/stack-postgres.sh"
-# shellcheck source=scripts/stack-mariadb.sh
-source "$ROOT/scripts/stack-mariadb.sh"
+# shellcheck source=local/stack-postgres.sh
+source "$ROOT/local/stack-postgres.sh"
+# shellcheck source=local/stack-mariadb.sh
+source "$ROOT/local/stack-mariadb.sh"
 
 install_missing() {
   local missing=()

@@ -4,7 +4,7 @@
 import type postgres from "postgres";
 import { SYNC_TABLES } from "../shared/sync/tables.ts";
 import { sleep, type Spread, spread } from "./lib.ts";
-import type { Step } from "./sync_worker.ts";
+import type { Step } from "./sync_bench_worker.ts";
 
 type Sql = postgres.Sql;
 

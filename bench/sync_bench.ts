@@ -14,7 +14,7 @@
 //     2 % of positions a new title and one facility a new name; the rows
 //     written (pg_stat) are compared with the rows whose synced columns
 //     changed (counted in Postgres after the run).
-// After the sizes, the change-detection property (tests/support/sync_property.ts)
+// After the sizes, the change-detection property (local/sync_property.ts)
 // runs at BENCH_PROPERTY_MEMBERS members (0: skipped).
 // Every figure gets one untimed warm-up run, then BENCH_REPEATS timed runs,
 // reported as median (min–max). Uses the MariaDB database `mynatca_bench` and
@@ -29,11 +29,11 @@ import { loadDemoData, mysqlConnect, recreateSourceDatabase, scaled } from "../l
 import { loadConfig } from "../shared/config.ts";
 import { closePools, getSql } from "../shared/db.ts";
 import { syncConfig } from "../shared/sync/config.ts";
-import { checkIncrementalSync } from "../tests/support/sync_property.ts";
+import { checkIncrementalSync } from "../local/sync_property.ts";
 import { SYNC_TABLES } from "../shared/sync/tables.ts";
 import { hashTable } from "../shared/sync/change_detection/stored_hashes.ts";
 import { envNumber, fmt, round, type Spread, spread } from "./lib.ts";
-import type { Step } from "./sync_worker.ts";
+import type { Step } from "./sync_bench_worker.ts";
 import {
   linkMembers,
   measuringWrites,
@@ -42,7 +42,7 @@ import {
   summarizeEdge,
   syncedWrites,
   type Writes,
-} from "./sync_stats.ts";
+} from "./sync_bench_stats.ts";
 
 const SIZES = (Deno.env.get("BENCH_SYNC_SIZES") ?? "20000,200000").split(",").map(Number);
 const REPEATS = Math.max(1, envNumber("BENCH_REPEATS", 3));
@@ -70,7 +70,7 @@ const progress = (msg: string) =>
 
 async function step(mode: string): Promise<Step> {
   const out = await new Deno.Command(Deno.execPath(), {
-    args: ["run", "-A", "bench/sync_worker.ts", mode],
+    args: ["run", "-A", "bench/sync_bench_worker.ts", mode],
     env,
     stdout: "piped",
     stderr: "inherit",

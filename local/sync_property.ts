@@ -4,15 +4,15 @@
 // then finds no drift and writes nothing), and as a fresh full sync of the
 // same source into empty tables would, platform-owned columns aside. Run by
 // tests/sync_property_test.ts at a small size and by the benchmark at a
-// larger one (bench/sync.ts, BENCH_PROPERTY_MEMBERS).
+// larger one (bench/sync_bench.ts, BENCH_PROPERTY_MEMBERS).
 import type mysql from "mysql2/promise";
-import { prng } from "../../local/demo_data.ts";
-import type { Sql } from "../../shared/db.ts";
-import type { SyncConfig } from "../../shared/sync/config.ts";
-import type { SyncReport } from "../../shared/sync/report.ts";
-import { runSync } from "../../shared/sync/run.ts";
-import { SYNC_TABLES, TABLE_SPECS } from "../../shared/sync/tables.ts";
-import { hashTable } from "../../shared/sync/change_detection/stored_hashes.ts";
+import { prng } from "./demo_data.ts";
+import type { Sql } from "../shared/db.ts";
+import type { SyncConfig } from "../shared/sync/config.ts";
+import type { SyncReport } from "../shared/sync/report.ts";
+import { runSync } from "../shared/sync/run.ts";
+import { SYNC_TABLES, TABLE_SPECS } from "../shared/sync/tables.ts";
+import { hashTable } from "../shared/sync/change_detection/stored_hashes.ts";
 
 export interface PropertyOptions {
   sql: Sql;
