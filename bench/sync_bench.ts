@@ -23,17 +23,9 @@
 //   BENCH_LINKED_SHARE (0.10), BENCH_PROPERTY_MEMBERS (5000), BENCH_PROPERTY_ROUNDS (4);
 //   SYNC_ROWS_PER_INVOCATION and SYNC_BATCH_SIZE
 //   reach the measured processes.
-import postgres from "postgres";
-import { STACK_MY_PORT, STACK_PG_URL } from "../local/stack.ts";
-import { loadDemoData, mysqlConnect, recreateSourceDatabase, scaled } from "../local/demo_data.ts";
-import { loadConfig } from "../shared/config.ts";
-import { closePools, getSql } from "../shared/db.ts";
-import { syncConfig } from "../shared/sync/config.ts";
-import { checkIncrementalSync } from "../local/sync_property.ts";
+import { loadDemoData, recreateSourceDatabase, scaled } from "../local/demo_data.ts";
 import { SYNC_TABLES } from "../shared/sync/tables.ts";
-import { hashTable } from "../shared/sync/change_detection/stored_hashes.ts";
-import { envNumber, fmt, round, type Spread, spread } from "./lib.ts";
-import type { Step } from "./sync_bench_worker.ts";
+import { fmt, type Spread, spread } from "./lib.ts";
 import {
   linkMembers,
   measuringWrites,
@@ -43,112 +35,24 @@ import {
   syncedWrites,
   type Writes,
 } from "./sync_bench_stats.ts";
-
-const SIZES = (Deno.env.get("BENCH_SYNC_SIZES") ?? "20000,200000").split(",").map(Number);
-const REPEATS = Math.max(1, envNumber("BENCH_REPEATS", 3));
-const SLICE = envNumber("BENCH_ROW_SLICE", 5_000);
-const LINKED_SHARE = envNumber("BENCH_LINKED_SHARE", 0.10);
-const ROWS_PER_INVOCATION = envNumber("SYNC_ROWS_PER_INVOCATION", 25_000);
-const DB_URL = STACK_PG_URL;
-// One connection: pg_stat_force_next_flush() acts on the calling backend, so
-// the harness's own writes (resets, links) must all come from the one it flushes.
-const db = postgres(DB_URL, { prepare: false, max: 1, onnotice: () => {} });
-const env = {
-  SUPABASE_DB_URL: DB_URL,
-  SUPABASE_SERVICE_ROLE_KEY: "bench",
-  MYSQL_HOST: "127.0.0.1",
-  MYSQL_PORT: String(STACK_MY_PORT),
-  MYSQL_USER: "root",
-  MYSQL_DB: "mynatca_bench",
-  MYSQL_SSL: "disable",
-  LOG_LEVEL: "silent",
-  SLICE: String(SLICE),
-};
-const t0 = performance.now();
-const progress = (msg: string) =>
-  console.error(`[sync bench ${Math.round((performance.now() - t0) / 1000)} s] ${msg}`);
-
-async function step(mode: string): Promise<Step> {
-  const out = await new Deno.Command(Deno.execPath(), {
-    args: ["run", "-A", "bench/sync_bench_worker.ts", mode],
-    env,
-    stdout: "piped",
-    stderr: "inherit",
-  }).output();
-  if (!out.success) throw new Error(`${mode} failed`);
-  return JSON.parse(new TextDecoder().decode(out.stdout).trim().split("\n").pop()!);
-}
-
-/** One run as the Edge runtime makes it: invocations until the status is `completed`. */
-async function edgeRun(): Promise<Step[]> {
-  const invocations: Step[] = [];
-  for (;;) {
-    const s = await step("edge");
-    invocations.push(s);
-    if (s.status === "completed") return invocations;
-    if (s.status !== "partial" || invocations.length > 100) {
-      throw new Error(`Edge invocation ${invocations.length} ended ${s.status}`);
-    }
-  }
-}
-
-/** An untimed warm-up run, then REPEATS timed ones. */
-async function repeated<T>(label: string, before: () => Promise<unknown>, run: () => Promise<T>) {
-  const timed: T[] = [];
-  for (let i = 0; i <= REPEATS; i++) {
-    await before();
-    const r = await run();
-    if (i > 0) timed.push(r);
-    progress(`${label}: ${i === 0 ? "warm-up" : `run ${i}/${REPEATS}`} done`);
-  }
-  return timed;
-}
-
-// Emptied as for a first load: no stored hashes, no mapping version (so the
-// run is a full comparison, as a first load is).
-const resetDev = () =>
-  db.unsafe(`truncate dev.positions, dev.members, dev.facilities, dev.regions, dev.sync_logs,
-     dev.sync_cursor, discord_dev.validation_logs, discord_dev.validation_summaries,
-     discord_dev.member_events, private.dev_sync_state,
-     ${SYNC_TABLES.map((t) => hashTable("dev", t)).join(", ")} cascade`);
-/** Rows in the bot's member event feed (development). */
-const memberEvents = async () =>
-  (await db`select count(*)::int as n from discord_dev.member_events`)[0].n as number;
-
-/** The "1 % changed" edits, the n-th time: every value they write is new. */
-async function changeSource(n: number) {
-  const my = await mysqlConnect("mynatca_bench");
-  try {
-    await my.query(
-      `update member set LastName = concat(substring_index(LastName, '~', 1), '~', ?)
-                    where MemberID % 100 = 0`,
-      [n],
-    );
-    await my.query(
-      `update position set Title = concat(substring_index(coalesce(Title, 'T'), '~', 1), '~', ?)
-                    where PositionID % 50 = 0`,
-      [n],
-    );
-    await my.query(
-      `update facility set FacilityName = concat(substring_index(FacilityName, '~', 1), '~', ?)
-                    where FacilityID = 1`,
-      [n],
-    );
-  } finally {
-    await my.end();
-  }
-}
-
-/** Rows whose synced columns the n-th edits changed, counted in Postgres. */
-async function changedRows(n: number) {
-  const mark = `%~${n}`;
-  const [r] = await db`select
-      (select count(*) from dev.members where last_name like ${mark} or facility_name like ${mark})
-      + (select count(*) from dev.positions where position_title like ${mark}
-                                               or facility_name like ${mark})
-      + (select count(*) from dev.facilities where facility_name like ${mark}) as n`;
-  return Number(r.n);
-}
+import {
+  changedRows,
+  changeSource,
+  db,
+  edgeRun,
+  LINKED_SHARE,
+  memberEvents,
+  progress,
+  repeated,
+  REPEATS,
+  resetDev,
+  ROWS_PER_INVOCATION,
+  SIZES,
+  SLICE,
+  step,
+} from "./sync_bench_harness.ts";
+import { propertyRun } from "./sync_bench_property.ts";
+import { printSyncReport } from "./sync_bench_report.ts";
 
 const idle = await step("idle");
 const results: Record<string, unknown> = {};
@@ -369,79 +273,7 @@ for (const members of SIZES) {
   );
 }
 
-// The change-detection property at a larger size than npm test's.
-const PROPERTY_MEMBERS = envNumber("BENCH_PROPERTY_MEMBERS", 5_000);
-let property = "skipped";
-if (PROPERTY_MEMBERS > 0) {
-  progress(`change-detection property at ${PROPERTY_MEMBERS} members`);
-  const my = await recreateSourceDatabase("mynatca_bench_property");
-  await loadDemoData(my, scaled(PROPERTY_MEMBERS));
-  const config = loadConfig(syncConfig, {
-    ...env,
-    MYSQL_DB: "mynatca_bench_property",
-    SYNC_MAX_DEACTIVATE_RATIO: "1",
-  });
-  const rounds = envNumber("BENCH_PROPERTY_ROUNDS", 4);
-  const started = performance.now();
-  await checkIncrementalSync({
-    sql: getSql(config, "sync-property"),
-    config,
-    my,
-    seed: 2026,
-    rounds,
-    edits: Math.round(PROPERTY_MEMBERS / 20),
-    log: progress,
-  });
-  property = `held at ${PROPERTY_MEMBERS} members, ${rounds} rounds of ${
-    Math.round(PROPERTY_MEMBERS / 20)
-  } random edits (${Math.round((performance.now() - started) / 1000)} s)`;
-  await my.end();
-  await closePools();
-  await resetDev();
-}
+const property = await propertyRun();
 await db.end();
 
-console.log(
-  `\n### Sync: median (min–max) of ${REPEATS} runs after a warm-up; ` +
-    `SYNC_ROWS_PER_INVOCATION=${ROWS_PER_INVOCATION}\n`,
-);
-console.log(
-  "| members | run | wall s | rows/s | CPU s | CPU s per 10k members | peak RSS MB | time vs ceiling |",
-);
-console.log("|---:|---|---:|---:|---:|---:|---:|---:|");
-for (const l of table) console.log(l);
-console.log(
-  "\nEdge rows: wall and CPU summed over the invocations, peak RSS the worst invocation's; " +
-    "the worst-invocation row takes each column's worst. Rows written: to members, positions, " +
-    "facilities and regions, from pg_stat_user_tables.",
-);
-console.log(
-  `\nEach Edge invocation (a fresh process; the runtime alone peaks at ${
-    round(idle.peak_rss_mb, 0)
-  } MB RSS):\n`,
-);
-console.log(
-  "| members | run | invocation | rows | tables walked | wall s | CPU s | peak RSS MB | peak heap MB |",
-);
-console.log("|---:|---|---:|---:|---|---:|---:|---:|---:|");
-for (const l of detail) console.log(l);
-console.log("");
-for (const n of notes) console.log(n);
-console.log(`- The change-detection property: ${property}.`);
-
-await Deno.mkdir("bench-results", { recursive: true });
-await Deno.writeTextFile(
-  "bench-results/sync.json",
-  JSON.stringify(
-    {
-      taken_at: new Date().toISOString(),
-      config: { sizes: SIZES, repeats: REPEATS, slice: SLICE, linked_share: LINKED_SHARE },
-      property,
-      rows_per_invocation: ROWS_PER_INVOCATION,
-      runtime_alone: idle,
-      sizes: results,
-    },
-    null,
-    2,
-  ),
-);
+await printSyncReport({ table, detail, notes, property, idle, results });
