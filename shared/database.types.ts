@@ -125,6 +125,20 @@ isOneToOne: false
                   Relationships: [
                     
                   ]
+                },"guilds": {
+                  Row: {
+                    "created_at": string,"guild_id": string,"name": string,"nickname_template": string | null,"updated_at": string
+                  }
+                  ComputedFields: never
+                  Insert: {
+                    "created_at"?: string,"guild_id": string,"name": string,"nickname_template"?: string | null,"updated_at"?: string
+                  }
+                  Update: {
+                    "created_at"?: string,"guild_id"?: string,"name"?: string,"nickname_template"?: string | null,"updated_at"?: string
+                  }
+                  Relationships: [
+                    
+                  ]
                 },"member_events": {
                   Row: {
                     "created_at": string,"details": NonNullable<Json>,"discord_id": string,"id": number,"kind": string,"member_number": string,"request_id": string | null,"source": string,"sync_id": string | null
@@ -138,6 +152,58 @@ isOneToOne: false
                   }
                   Relationships: [
                     
+                  ]
+                },"role_grace": {
+                  Row: {
+                    "created_at": string,"discord_id": string,"grace_until": string,"guild_id": string,"member_number": string,"role_id": string
+                  }
+                  ComputedFields: never
+                  Insert: {
+                    "created_at"?: string,"discord_id": string,"grace_until": string,"guild_id": string,"member_number": string,"role_id": string
+                  }
+                  Update: {
+                    "created_at"?: string,"discord_id"?: string,"grace_until"?: string,"guild_id"?: string,"member_number"?: string,"role_id"?: string
+                  }
+                  Relationships: [
+                    {
+      foreignKeyName: "role_grace_guild_id_fkey"
+      columns: ["guild_id"]
+isOneToOne: false
+      referencedRelation: "guilds"
+      referencedColumns: ["guild_id"]
+    },{
+      foreignKeyName: "role_grace_guild_id_fkey"
+      columns: ["guild_id"]
+isOneToOne: false
+      referencedRelation: "member_roles"
+      referencedColumns: ["guild_id"]
+    }
+                  ]
+                },"role_rules": {
+                  Row: {
+                    "active": boolean,"created_at": string,"description": string,"facility_codes": (string)[] | null,"grace_days": number,"guild_id": string,"id": number,"member_statuses": (string)[] | null,"member_type_ids": (number)[] | null,"position_types": (string)[] | null,"region_codes": (string)[] | null,"role_id": string,"updated_at": string
+                  }
+                  ComputedFields: never
+                  Insert: {
+                    "active"?: boolean,"created_at"?: string,"description"?: string,"facility_codes"?: (string)[] | null,"grace_days"?: number,"guild_id": string,"id"?: never,"member_statuses"?: (string)[] | null,"member_type_ids"?: (number)[] | null,"position_types"?: (string)[] | null,"region_codes"?: (string)[] | null,"role_id": string,"updated_at"?: string
+                  }
+                  Update: {
+                    "active"?: boolean,"created_at"?: string,"description"?: string,"facility_codes"?: (string)[] | null,"grace_days"?: number,"guild_id"?: string,"id"?: never,"member_statuses"?: (string)[] | null,"member_type_ids"?: (number)[] | null,"position_types"?: (string)[] | null,"region_codes"?: (string)[] | null,"role_id"?: string,"updated_at"?: string
+                  }
+                  Relationships: [
+                    {
+      foreignKeyName: "role_rules_guild_id_fkey"
+      columns: ["guild_id"]
+isOneToOne: false
+      referencedRelation: "guilds"
+      referencedColumns: ["guild_id"]
+    },{
+      foreignKeyName: "role_rules_guild_id_fkey"
+      columns: ["guild_id"]
+isOneToOne: false
+      referencedRelation: "member_roles"
+      referencedColumns: ["guild_id"]
+    }
                   ]
                 },"validation_logs": {
                   Row: {
@@ -210,6 +276,54 @@ isOneToOne: false
       referencedColumns: ["run_id"]
     }
                   ]
+                },"managed_roles": {
+                  Row: {
+                    "guild_id": string,"role_id": string
+                  }
+                  ComputedFields: never
+                  Relationships: [
+                    {
+      foreignKeyName: "role_rules_guild_id_fkey"
+      columns: ["guild_id"]
+isOneToOne: false
+      referencedRelation: "guilds"
+      referencedColumns: ["guild_id"]
+    },{
+      foreignKeyName: "role_rules_guild_id_fkey"
+      columns: ["guild_id"]
+isOneToOne: false
+      referencedRelation: "member_roles"
+      referencedColumns: ["guild_id"]
+    }
+                  ]
+                },"member_roles": {
+                  Row: {
+                    "discord_id": string | null,"grace_until": string | null,"guild_id": string,"member_number": string,"nickname": string | null,"role_ids": (string)[] | null
+                  }
+                  ComputedFields: never
+                  Relationships: [
+                    
+                  ]
+                },"role_rule_matches": {
+                  Row: {
+                    "discord_id": string | null,"grace_days": number,"guild_id": string,"member_number": string,"role_id": string,"rule_id": number,"status_holds": boolean | null
+                  }
+                  ComputedFields: never
+                  Relationships: [
+                    {
+      foreignKeyName: "role_rules_guild_id_fkey"
+      columns: ["guild_id"]
+isOneToOne: false
+      referencedRelation: "guilds"
+      referencedColumns: ["guild_id"]
+    },{
+      foreignKeyName: "role_rules_guild_id_fkey"
+      columns: ["guild_id"]
+isOneToOne: false
+      referencedRelation: "member_roles"
+      referencedColumns: ["guild_id"]
+    }
+                  ]
                 }
           }
           Functions: {
@@ -230,7 +344,10 @@ isOneToOne: false
         to: "member_events"
         isOneToOne: false
         isSetofReturn: true
-      } }
+      } },
+"nickname_for":
+{ Args: { "facility_code": string,"first_name": string,"last_name": string,"member_number": string,"region_code": string,"template": string }; Returns: string
+                           }
           }
           Enums: {
             [_ in never]: never
@@ -254,6 +371,20 @@ isOneToOne: false
                   Relationships: [
                     
                   ]
+                },"guilds": {
+                  Row: {
+                    "created_at": string,"guild_id": string,"name": string,"nickname_template": string | null,"updated_at": string
+                  }
+                  ComputedFields: never
+                  Insert: {
+                    "created_at"?: string,"guild_id": string,"name": string,"nickname_template"?: string | null,"updated_at"?: string
+                  }
+                  Update: {
+                    "created_at"?: string,"guild_id"?: string,"name"?: string,"nickname_template"?: string | null,"updated_at"?: string
+                  }
+                  Relationships: [
+                    
+                  ]
                 },"member_events": {
                   Row: {
                     "created_at": string,"details": NonNullable<Json>,"discord_id": string,"id": number,"kind": string,"member_number": string,"request_id": string | null,"source": string,"sync_id": string | null
@@ -267,6 +398,58 @@ isOneToOne: false
                   }
                   Relationships: [
                     
+                  ]
+                },"role_grace": {
+                  Row: {
+                    "created_at": string,"discord_id": string,"grace_until": string,"guild_id": string,"member_number": string,"role_id": string
+                  }
+                  ComputedFields: never
+                  Insert: {
+                    "created_at"?: string,"discord_id": string,"grace_until": string,"guild_id": string,"member_number": string,"role_id": string
+                  }
+                  Update: {
+                    "created_at"?: string,"discord_id"?: string,"grace_until"?: string,"guild_id"?: string,"member_number"?: string,"role_id"?: string
+                  }
+                  Relationships: [
+                    {
+      foreignKeyName: "role_grace_guild_id_fkey"
+      columns: ["guild_id"]
+isOneToOne: false
+      referencedRelation: "guilds"
+      referencedColumns: ["guild_id"]
+    },{
+      foreignKeyName: "role_grace_guild_id_fkey"
+      columns: ["guild_id"]
+isOneToOne: false
+      referencedRelation: "member_roles"
+      referencedColumns: ["guild_id"]
+    }
+                  ]
+                },"role_rules": {
+                  Row: {
+                    "active": boolean,"created_at": string,"description": string,"facility_codes": (string)[] | null,"grace_days": number,"guild_id": string,"id": number,"member_statuses": (string)[] | null,"member_type_ids": (number)[] | null,"position_types": (string)[] | null,"region_codes": (string)[] | null,"role_id": string,"updated_at": string
+                  }
+                  ComputedFields: never
+                  Insert: {
+                    "active"?: boolean,"created_at"?: string,"description"?: string,"facility_codes"?: (string)[] | null,"grace_days"?: number,"guild_id": string,"id"?: never,"member_statuses"?: (string)[] | null,"member_type_ids"?: (number)[] | null,"position_types"?: (string)[] | null,"region_codes"?: (string)[] | null,"role_id": string,"updated_at"?: string
+                  }
+                  Update: {
+                    "active"?: boolean,"created_at"?: string,"description"?: string,"facility_codes"?: (string)[] | null,"grace_days"?: number,"guild_id"?: string,"id"?: never,"member_statuses"?: (string)[] | null,"member_type_ids"?: (number)[] | null,"position_types"?: (string)[] | null,"region_codes"?: (string)[] | null,"role_id"?: string,"updated_at"?: string
+                  }
+                  Relationships: [
+                    {
+      foreignKeyName: "role_rules_guild_id_fkey"
+      columns: ["guild_id"]
+isOneToOne: false
+      referencedRelation: "guilds"
+      referencedColumns: ["guild_id"]
+    },{
+      foreignKeyName: "role_rules_guild_id_fkey"
+      columns: ["guild_id"]
+isOneToOne: false
+      referencedRelation: "member_roles"
+      referencedColumns: ["guild_id"]
+    }
                   ]
                 },"validation_logs": {
                   Row: {
@@ -339,6 +522,54 @@ isOneToOne: false
       referencedColumns: ["run_id"]
     }
                   ]
+                },"managed_roles": {
+                  Row: {
+                    "guild_id": string,"role_id": string
+                  }
+                  ComputedFields: never
+                  Relationships: [
+                    {
+      foreignKeyName: "role_rules_guild_id_fkey"
+      columns: ["guild_id"]
+isOneToOne: false
+      referencedRelation: "guilds"
+      referencedColumns: ["guild_id"]
+    },{
+      foreignKeyName: "role_rules_guild_id_fkey"
+      columns: ["guild_id"]
+isOneToOne: false
+      referencedRelation: "member_roles"
+      referencedColumns: ["guild_id"]
+    }
+                  ]
+                },"member_roles": {
+                  Row: {
+                    "discord_id": string | null,"grace_until": string | null,"guild_id": string,"member_number": string,"nickname": string | null,"role_ids": (string)[] | null
+                  }
+                  ComputedFields: never
+                  Relationships: [
+                    
+                  ]
+                },"role_rule_matches": {
+                  Row: {
+                    "discord_id": string | null,"grace_days": number,"guild_id": string,"member_number": string,"role_id": string,"rule_id": number,"status_holds": boolean | null
+                  }
+                  ComputedFields: never
+                  Relationships: [
+                    {
+      foreignKeyName: "role_rules_guild_id_fkey"
+      columns: ["guild_id"]
+isOneToOne: false
+      referencedRelation: "guilds"
+      referencedColumns: ["guild_id"]
+    },{
+      foreignKeyName: "role_rules_guild_id_fkey"
+      columns: ["guild_id"]
+isOneToOne: false
+      referencedRelation: "member_roles"
+      referencedColumns: ["guild_id"]
+    }
+                  ]
                 }
           }
           Functions: {
@@ -359,7 +590,10 @@ isOneToOne: false
         to: "member_events"
         isOneToOne: false
         isSetofReturn: true
-      } }
+      } },
+"nickname_for":
+{ Args: { "facility_code": string,"first_name": string,"last_name": string,"member_number": string,"region_code": string,"template": string }; Returns: string
+                           }
           }
           Enums: {
             [_ in never]: never

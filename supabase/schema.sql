@@ -77,13 +77,19 @@ CREATE FUNCTION private.member_event_id() RETURNS bigint
     AS $$
 declare
   n integer := coalesce(nullif(current_setting('mynatca.member_event_n', true), ''), '-1')::integer + 1;
+  base bigint := nullif(current_setting('mynatca.member_event_base', true), '')::bigint;
 begin
-  if n > 65535 then
-    raise exception 'more than 65536 member events in one transaction';
+  if base is null then
+    base := pg_current_xact_id()::text::bigint;
+    perform set_config('mynatca.member_event_base', base::text, true);
+  elsif n > 65535 then
+    base := private.member_event_next_base();
+    n := 0;
+    perform set_config('mynatca.member_event_base', base::text, true);
   end if;
   -- Local to the transaction: the next transaction starts again at 0.
   perform set_config('mynatca.member_event_n', n::text, true);
-  return (pg_current_xact_id()::text::bigint << 16) + n;
+  return (base << 16) + n;
 end
 $$;
 
@@ -107,8 +113,8 @@ CREATE TABLE discord.member_events (
     request_id text,
     created_at timestamp with time zone DEFAULT now() NOT NULL,
     CONSTRAINT member_events_id_range CHECK (((id > 0) AND (id <= '9007199254740991'::bigint))),
-    CONSTRAINT member_events_kind_check CHECK ((kind = ANY (ARRAY['linked'::text, 'unlinked'::text, 'became_ineligible'::text, 'became_eligible'::text, 'positions_changed'::text, 'profile_changed'::text]))),
-    CONSTRAINT member_events_source_check CHECK ((source = ANY (ARRAY['complete-verification'::text, 'unlink-discord'::text, 'sync'::text])))
+    CONSTRAINT member_events_kind_check CHECK ((kind = ANY (ARRAY['linked'::text, 'unlinked'::text, 'became_ineligible'::text, 'became_eligible'::text, 'positions_changed'::text, 'profile_changed'::text, 'roles_changed'::text]))),
+    CONSTRAINT member_events_source_check CHECK ((source = ANY (ARRAY['complete-verification'::text, 'unlink-discord'::text, 'sync'::text, 'role-rules'::text, 'role-grace'::text])))
 );
 
 
@@ -137,7 +143,7 @@ COMMENT ON COLUMN discord.member_events.discord_id IS 'The Discord account the b
 -- Name: COLUMN member_events.kind; Type: COMMENT; Schema: discord; Owner: -
 --
 
-COMMENT ON COLUMN discord.member_events.kind IS 'linked, unlinked, became_ineligible, became_eligible, positions_changed or profile_changed.';
+COMMENT ON COLUMN discord.member_events.kind IS 'linked, unlinked, became_ineligible, became_eligible, positions_changed, profile_changed or roles_changed.';
 
 
 --
@@ -151,7 +157,7 @@ COMMENT ON COLUMN discord.member_events.details IS 'What changed: old and new st
 -- Name: COLUMN member_events.source; Type: COMMENT; Schema: discord; Owner: -
 --
 
-COMMENT ON COLUMN discord.member_events.source IS 'complete-verification, unlink-discord or sync.';
+COMMENT ON COLUMN discord.member_events.source IS 'complete-verification, unlink-discord, sync, role-rules (a rule or guild edit) or role-grace (a grace period ending).';
 
 
 --
@@ -192,6 +198,46 @@ COMMENT ON FUNCTION discord.member_events_since(after_id bigint, max_rows intege
 
 
 --
+-- Name: nickname_for(text, text, text, text, text, text); Type: FUNCTION; Schema: discord; Owner: -
+--
+
+CREATE FUNCTION discord.nickname_for(template text, first_name text, last_name text, facility_code text, region_code text, member_number text) RETURNS text
+    LANGUAGE plpgsql IMMUTABLE
+    SET search_path TO ''
+    AS $_$
+  declare
+    t text;
+    first text := regexp_replace(coalesce(first_name, ''), '[[:cntrl:]{}]', '', 'g');
+    result text;
+  begin
+    if template is null then
+      return null;
+    end if;
+    for attempt in 1..3 loop
+      t := template;
+      if attempt >= 2 and position('|' in t) > 0 then
+        t := left(t, char_length(t) - position('|' in reverse(t)));
+      end if;
+      if attempt = 3 and first <> '' then
+        first := left(first, 1) || '.';
+      end if;
+      result := replace(replace(replace(replace(replace(t,
+        '{first_name}', first),
+        '{last_name}', regexp_replace(coalesce(last_name, ''), '[[:cntrl:]{}]', '', 'g')),
+        '{facility_code}', regexp_replace(coalesce(facility_code, ''), '[[:cntrl:]{}]', '', 'g')),
+        '{region_code}', regexp_replace(coalesce(region_code, ''), '[[:cntrl:]{}]', '', 'g')),
+        '{member_number}', regexp_replace(coalesce(member_number, ''), '[[:cntrl:]{}]', '', 'g'));
+      result := regexp_replace(regexp_replace(result, '\s+', ' ', 'g'), '^[\s|]+|[\s|]+$', '', 'g');
+      if char_length(result) <= 32 then
+        return nullif(result, '');
+      end if;
+    end loop;
+    return nullif(regexp_replace(left(result, 32), '[\s|]+$', ''), '');
+  end
+  $_$;
+
+
+--
 -- Name: member_events; Type: TABLE; Schema: discord_dev; Owner: -
 --
 
@@ -206,8 +252,8 @@ CREATE TABLE discord_dev.member_events (
     request_id text,
     created_at timestamp with time zone DEFAULT now() NOT NULL,
     CONSTRAINT member_events_id_range CHECK (((id > 0) AND (id <= '9007199254740991'::bigint))),
-    CONSTRAINT member_events_kind_check CHECK ((kind = ANY (ARRAY['linked'::text, 'unlinked'::text, 'became_ineligible'::text, 'became_eligible'::text, 'positions_changed'::text, 'profile_changed'::text]))),
-    CONSTRAINT member_events_source_check CHECK ((source = ANY (ARRAY['complete-verification'::text, 'unlink-discord'::text, 'sync'::text])))
+    CONSTRAINT member_events_kind_check CHECK ((kind = ANY (ARRAY['linked'::text, 'unlinked'::text, 'became_ineligible'::text, 'became_eligible'::text, 'positions_changed'::text, 'profile_changed'::text, 'roles_changed'::text]))),
+    CONSTRAINT member_events_source_check CHECK ((source = ANY (ARRAY['complete-verification'::text, 'unlink-discord'::text, 'sync'::text, 'role-rules'::text, 'role-grace'::text])))
 );
 
 
@@ -236,7 +282,7 @@ COMMENT ON COLUMN discord_dev.member_events.discord_id IS 'The Discord account t
 -- Name: COLUMN member_events.kind; Type: COMMENT; Schema: discord_dev; Owner: -
 --
 
-COMMENT ON COLUMN discord_dev.member_events.kind IS 'linked, unlinked, became_ineligible, became_eligible, positions_changed or profile_changed.';
+COMMENT ON COLUMN discord_dev.member_events.kind IS 'linked, unlinked, became_ineligible, became_eligible, positions_changed, profile_changed or roles_changed.';
 
 
 --
@@ -250,7 +296,7 @@ COMMENT ON COLUMN discord_dev.member_events.details IS 'What changed: old and ne
 -- Name: COLUMN member_events.source; Type: COMMENT; Schema: discord_dev; Owner: -
 --
 
-COMMENT ON COLUMN discord_dev.member_events.source IS 'complete-verification, unlink-discord or sync.';
+COMMENT ON COLUMN discord_dev.member_events.source IS 'complete-verification, unlink-discord, sync, role-rules (a rule or guild edit) or role-grace (a grace period ending).';
 
 
 --
@@ -288,6 +334,46 @@ CREATE FUNCTION discord_dev.member_events_since(after_id bigint, max_rows intege
 --
 
 COMMENT ON FUNCTION discord_dev.member_events_since(after_id bigint, max_rows integer) IS 'Member events after after_id that no running transaction can precede, in id order (at most max_rows, up to 10000). Pass the last id received as the next after_id; 0 reads from the start.';
+
+
+--
+-- Name: nickname_for(text, text, text, text, text, text); Type: FUNCTION; Schema: discord_dev; Owner: -
+--
+
+CREATE FUNCTION discord_dev.nickname_for(template text, first_name text, last_name text, facility_code text, region_code text, member_number text) RETURNS text
+    LANGUAGE plpgsql IMMUTABLE
+    SET search_path TO ''
+    AS $_$
+  declare
+    t text;
+    first text := regexp_replace(coalesce(first_name, ''), '[[:cntrl:]{}]', '', 'g');
+    result text;
+  begin
+    if template is null then
+      return null;
+    end if;
+    for attempt in 1..3 loop
+      t := template;
+      if attempt >= 2 and position('|' in t) > 0 then
+        t := left(t, char_length(t) - position('|' in reverse(t)));
+      end if;
+      if attempt = 3 and first <> '' then
+        first := left(first, 1) || '.';
+      end if;
+      result := replace(replace(replace(replace(replace(t,
+        '{first_name}', first),
+        '{last_name}', regexp_replace(coalesce(last_name, ''), '[[:cntrl:]{}]', '', 'g')),
+        '{facility_code}', regexp_replace(coalesce(facility_code, ''), '[[:cntrl:]{}]', '', 'g')),
+        '{region_code}', regexp_replace(coalesce(region_code, ''), '[[:cntrl:]{}]', '', 'g')),
+        '{member_number}', regexp_replace(coalesce(member_number, ''), '[[:cntrl:]{}]', '', 'g'));
+      result := regexp_replace(regexp_replace(result, '\s+', ' ', 'g'), '^[\s|]+|[\s|]+$', '', 'g');
+      if char_length(result) <= 32 then
+        return nullif(result, '');
+      end if;
+    end loop;
+    return nullif(regexp_replace(left(result, 32), '[\s|]+$', ''), '');
+  end
+  $_$;
 
 
 --
@@ -1056,6 +1142,299 @@ CREATE FUNCTION private.discord_dev_member_events_reconcile() RETURNS trigger
 
 
 --
+-- Name: discord_dev_roles_end_grace(); Type: FUNCTION; Schema: private; Owner: -
+--
+
+CREATE FUNCTION private.discord_dev_roles_end_grace() RETURNS integer
+    LANGUAGE plpgsql
+    SET search_path TO ''
+    AS $$
+  declare
+    ended text[];
+  begin
+    with gone as (
+      delete from discord_dev.role_grace g where g.grace_until <= now() returning g.member_number
+    )
+    select array_agg(distinct gone.member_number) into ended from gone;
+    if ended is null then
+      return 0;
+    end if;
+    return private."discord_dev_roles_refresh"(ended, 'grace_ended', 'role-grace');
+  end
+  $$;
+
+
+--
+-- Name: discord_dev_roles_facilities(); Type: FUNCTION; Schema: private; Owner: -
+--
+
+CREATE FUNCTION private.discord_dev_roles_facilities() RETURNS trigger
+    LANGUAGE plpgsql
+    SET search_path TO ''
+    AS $$
+  declare
+    affected text[];
+  begin
+    select array_agg(distinct p.member_number) into affected
+    from old_rows o
+    join new_rows n on n.facility_code = o.facility_code
+    join dev.positions p on p.facility_code = n.facility_code and p.active
+    join dev.members m on m.member_number = p.member_number and m.discord_id is not null
+    where n.region_code is distinct from o.region_code;
+    if affected is not null then
+      perform private."discord_dev_roles_refresh"(affected, 'sync', 'sync');
+    end if;
+    return null;
+  end
+  $$;
+
+
+--
+-- Name: discord_dev_roles_links(); Type: FUNCTION; Schema: private; Owner: -
+--
+
+CREATE FUNCTION private.discord_dev_roles_links() RETURNS trigger
+    LANGUAGE plpgsql
+    SET search_path TO ''
+    AS $$
+  declare
+    e record;
+  begin
+    for e in
+      select n.member_number, n.kind, n.source, n.request_id from new_rows n
+      where n.kind in ('linked', 'unlinked') order by n.id
+    loop
+      if e.kind = 'unlinked' and exists (
+        select 1 from dev.members m
+        where m.member_number = e.member_number and m.discord_id is not null
+      ) then
+        continue;
+      end if;
+      perform private."discord_dev_roles_refresh"(
+        array[e.member_number], case e.kind when 'linked' then 'link' else 'unlink' end,
+        e.source, e.request_id);
+    end loop;
+    return null;
+  end
+  $$;
+
+
+--
+-- Name: discord_dev_roles_members(); Type: FUNCTION; Schema: private; Owner: -
+--
+
+CREATE FUNCTION private.discord_dev_roles_members() RETURNS trigger
+    LANGUAGE plpgsql
+    SET search_path TO ''
+    AS $$
+  declare
+    affected text[];
+  begin
+    select array_agg(n.member_number) into affected
+    from old_rows o join new_rows n on n.member_number = o.member_number
+    where n.discord_id is not null and n.discord_id = o.discord_id
+      and (o.status, o.member_type_id, o.facility_code, o.region_code, o.first_name, o.last_name)
+          is distinct from
+          (n.status, n.member_type_id, n.facility_code, n.region_code, n.first_name, n.last_name);
+    if affected is not null then
+      perform private."discord_dev_roles_refresh"(affected, 'sync', 'sync');
+    end if;
+    return null;
+  end
+  $$;
+
+
+--
+-- Name: discord_dev_roles_positions(); Type: FUNCTION; Schema: private; Owner: -
+--
+
+CREATE FUNCTION private.discord_dev_roles_positions() RETURNS trigger
+    LANGUAGE plpgsql
+    SET search_path TO ''
+    AS $$
+  declare
+    affected text[];
+  begin
+    if not exists (select 1 from discord_dev.role_rules r where r.active and r.position_types is not null)
+       and not exists (select 1 from private."discord_dev_roles_state") then
+      return null;
+    end if;
+    if TG_OP = 'INSERT' then
+      select array_agg(distinct n.member_number) into affected
+      from new_rows n
+      join dev.members m on m.member_number = n.member_number and m.discord_id is not null;
+    else
+      select array_agg(distinct c.member_number) into affected
+      from (
+        select unnest(array[o.member_number, n.member_number]) as member_number
+        from old_rows o join new_rows n on n.id = o.id
+        where (o.member_number, o.position_type, o.facility_code, o.active)
+              is distinct from (n.member_number, n.position_type, n.facility_code, n.active)
+      ) c
+      join dev.members m on m.member_number = c.member_number and m.discord_id is not null;
+    end if;
+    if affected is not null then
+      perform private."discord_dev_roles_refresh"(affected, 'sync', 'sync');
+    end if;
+    return null;
+  end
+  $$;
+
+
+--
+-- Name: discord_dev_roles_refresh(text[], text, text, text); Type: FUNCTION; Schema: private; Owner: -
+--
+
+CREATE FUNCTION private.discord_dev_roles_refresh(p_members text[], p_cause text, p_source text, p_request_id text DEFAULT NULL::text) RETURNS integer
+    LANGUAGE plpgsql
+    SET search_path TO ''
+    AS $$
+  declare
+    v_sync uuid;
+    written integer;
+  begin
+    if p_members is null or cardinality(p_members) = 0
+       or (not exists (select 1 from discord_dev.role_rules r where r.active)
+           and not exists (select 1 from private."discord_dev_roles_state" s
+                           where s.member_number = any (p_members))) then
+      return 0;
+    end if;
+
+    -- A role kept in grace stays only while its rule still fails on the
+    -- status alone, for the same account, and no rule gives it outright.
+    -- Only a sync changes a status: a role the feed said the member holds,
+    -- whose rules now fail on the status alone, is kept for grace_days.
+    -- (The two writes touch different rows: those that stop lapsing, and
+    -- those that lapse now.)
+    with per_role as (
+      select x.member_number, x.discord_id, x.guild_id, x.role_id, bool_or(x.status_holds) as held,
+             max(x.grace_days) filter (where not x.status_holds) as grace_days
+      from discord_dev.role_rule_matches x
+      where x.member_number = any (p_members)
+      group by 1, 2, 3, 4
+    ), lapsing as (
+      select l.* from per_role l where not l.held and l.grace_days > 0
+    ), ended as (
+      delete from discord_dev.role_grace gr
+      where gr.member_number = any (p_members)
+        and not exists (select 1 from lapsing l
+                        where l.member_number = gr.member_number and l.guild_id = gr.guild_id
+                          and l.role_id = gr.role_id and l.discord_id = gr.discord_id)
+    )
+    insert into discord_dev.role_grace (member_number, discord_id, guild_id, role_id, grace_until)
+    select l.member_number, l.discord_id, l.guild_id, l.role_id,
+           now() + make_interval(days => l.grace_days)
+    from lapsing l
+    join private."discord_dev_roles_state" s
+      on s.member_number = l.member_number and s.guild_id = l.guild_id
+     and s.discord_id = l.discord_id and l.role_id = any (s.role_ids)
+    where p_cause = 'sync'
+    on conflict do nothing;
+
+    if p_source = 'sync' then
+      select s.sync_id into v_sync from dev.sync_logs s
+      where s.operation = 'sync_start' order by s.created_at desc, s.id desc limit 1;
+    end if;
+
+    with want as materialized (
+      select w.member_number, w.discord_id, w.guild_id, w.role_ids, w.nickname
+      from discord_dev.member_roles w where w.member_number = any (p_members)
+    ), have as materialized (
+      select s.member_number, s.discord_id, s.guild_id, s.role_ids, s.nickname
+      from private."discord_dev_roles_state" s where s.member_number = any (p_members)
+    ), changes as (
+      -- An account or guild the member no longer has a row for: its roles go.
+      select h.member_number, h.discord_id, h.guild_id, '{}'::text[] as added,
+             h.role_ids as removed, false as nickname_changed, null::text as nickname,
+             case when m.discord_id is distinct from h.discord_id then 'unlink' else p_cause end
+               as cause,
+             0 as ord
+      from have h
+      left join dev.members m on m.member_number = h.member_number
+      where not exists (select 1 from want w
+                        where w.member_number = h.member_number and w.guild_id = h.guild_id
+                          and w.discord_id = h.discord_id)
+        and cardinality(h.role_ids) > 0
+      union all
+      select w.member_number, w.discord_id, w.guild_id,
+             array(select r from unnest(w.role_ids) with ordinality u(r, i)
+                   where r <> all (coalesce(h.role_ids, '{}')) order by i),
+             array(select r from unnest(h.role_ids) with ordinality u(r, i)
+                   where r <> all (w.role_ids) order by i),
+             w.nickname is distinct from h.nickname, w.nickname, p_cause, 1
+      from want w
+      left join have h
+        on h.member_number = w.member_number and h.guild_id = w.guild_id
+       and h.discord_id = w.discord_id
+    ), events as (
+      insert into discord_dev.member_events
+        (member_number, discord_id, kind, details, source, sync_id, request_id)
+      select c.member_number, c.discord_id, 'roles_changed',
+             jsonb_build_object('guild_id', c.guild_id, 'added', to_jsonb(c.added),
+                                'removed', to_jsonb(c.removed), 'cause', c.cause)
+               || case when c.nickname_changed then jsonb_build_object('nickname', c.nickname)
+                       else '{}'::jsonb end,
+             p_source, v_sync, p_request_id
+      from changes c
+      where cardinality(c.added) > 0 or cardinality(c.removed) > 0 or c.nickname_changed
+      order by c.member_number, c.guild_id, c.ord
+      returning 1
+    ), gone as (
+      delete from private."discord_dev_roles_state" s
+      using have h
+      where s.member_number = h.member_number and s.guild_id = h.guild_id
+        and not exists (select 1 from want w
+                        where w.member_number = h.member_number and w.guild_id = h.guild_id)
+    ), kept as (
+      insert into private."discord_dev_roles_state" as s
+        (member_number, guild_id, discord_id, role_ids, nickname)
+      select w.member_number, w.guild_id, w.discord_id, w.role_ids, w.nickname from want w
+      on conflict (member_number, guild_id) do update
+      set discord_id = excluded.discord_id, role_ids = excluded.role_ids,
+          nickname = excluded.nickname
+      where (s.discord_id, s.role_ids, s.nickname)
+            is distinct from (excluded.discord_id, excluded.role_ids, excluded.nickname)
+    )
+    -- Every data-modifying part runs whether or not it is read here.
+    select count(*) into written from events;
+    return written;
+  end
+  $$;
+
+
+--
+-- Name: discord_dev_roles_refresh_all(text, text); Type: FUNCTION; Schema: private; Owner: -
+--
+
+CREATE FUNCTION private.discord_dev_roles_refresh_all(p_cause text, p_source text) RETURNS integer
+    LANGUAGE sql
+    SET search_path TO ''
+    AS $$
+    select private."discord_dev_roles_refresh"(array(
+      select m.member_number from dev.members m where m.discord_id is not null
+      union
+      select s.member_number from private."discord_dev_roles_state" s), p_cause, p_source)
+  $$;
+
+
+--
+-- Name: discord_dev_roles_rules(); Type: FUNCTION; Schema: private; Owner: -
+--
+
+CREATE FUNCTION private.discord_dev_roles_rules() RETURNS trigger
+    LANGUAGE plpgsql
+    SET search_path TO ''
+    AS $$
+  begin
+    if current_setting('mynatca.roles_refresh', true) is distinct from 'deferred' then
+      perform private."discord_dev_roles_refresh_all"('rule', 'role-rules');
+    end if;
+    return null;
+  end
+  $$;
+
+
+--
 -- Name: discord_dev_unlink_discord(text, text, text, text, text, text); Type: FUNCTION; Schema: private; Owner: -
 --
 
@@ -1274,6 +1653,299 @@ CREATE FUNCTION private.discord_member_events_reconcile() RETURNS trigger
 
 
 --
+-- Name: discord_roles_end_grace(); Type: FUNCTION; Schema: private; Owner: -
+--
+
+CREATE FUNCTION private.discord_roles_end_grace() RETURNS integer
+    LANGUAGE plpgsql
+    SET search_path TO ''
+    AS $$
+  declare
+    ended text[];
+  begin
+    with gone as (
+      delete from discord.role_grace g where g.grace_until <= now() returning g.member_number
+    )
+    select array_agg(distinct gone.member_number) into ended from gone;
+    if ended is null then
+      return 0;
+    end if;
+    return private."discord_roles_refresh"(ended, 'grace_ended', 'role-grace');
+  end
+  $$;
+
+
+--
+-- Name: discord_roles_facilities(); Type: FUNCTION; Schema: private; Owner: -
+--
+
+CREATE FUNCTION private.discord_roles_facilities() RETURNS trigger
+    LANGUAGE plpgsql
+    SET search_path TO ''
+    AS $$
+  declare
+    affected text[];
+  begin
+    select array_agg(distinct p.member_number) into affected
+    from old_rows o
+    join new_rows n on n.facility_code = o.facility_code
+    join public.positions p on p.facility_code = n.facility_code and p.active
+    join public.members m on m.member_number = p.member_number and m.discord_id is not null
+    where n.region_code is distinct from o.region_code;
+    if affected is not null then
+      perform private."discord_roles_refresh"(affected, 'sync', 'sync');
+    end if;
+    return null;
+  end
+  $$;
+
+
+--
+-- Name: discord_roles_links(); Type: FUNCTION; Schema: private; Owner: -
+--
+
+CREATE FUNCTION private.discord_roles_links() RETURNS trigger
+    LANGUAGE plpgsql
+    SET search_path TO ''
+    AS $$
+  declare
+    e record;
+  begin
+    for e in
+      select n.member_number, n.kind, n.source, n.request_id from new_rows n
+      where n.kind in ('linked', 'unlinked') order by n.id
+    loop
+      if e.kind = 'unlinked' and exists (
+        select 1 from public.members m
+        where m.member_number = e.member_number and m.discord_id is not null
+      ) then
+        continue;
+      end if;
+      perform private."discord_roles_refresh"(
+        array[e.member_number], case e.kind when 'linked' then 'link' else 'unlink' end,
+        e.source, e.request_id);
+    end loop;
+    return null;
+  end
+  $$;
+
+
+--
+-- Name: discord_roles_members(); Type: FUNCTION; Schema: private; Owner: -
+--
+
+CREATE FUNCTION private.discord_roles_members() RETURNS trigger
+    LANGUAGE plpgsql
+    SET search_path TO ''
+    AS $$
+  declare
+    affected text[];
+  begin
+    select array_agg(n.member_number) into affected
+    from old_rows o join new_rows n on n.member_number = o.member_number
+    where n.discord_id is not null and n.discord_id = o.discord_id
+      and (o.status, o.member_type_id, o.facility_code, o.region_code, o.first_name, o.last_name)
+          is distinct from
+          (n.status, n.member_type_id, n.facility_code, n.region_code, n.first_name, n.last_name);
+    if affected is not null then
+      perform private."discord_roles_refresh"(affected, 'sync', 'sync');
+    end if;
+    return null;
+  end
+  $$;
+
+
+--
+-- Name: discord_roles_positions(); Type: FUNCTION; Schema: private; Owner: -
+--
+
+CREATE FUNCTION private.discord_roles_positions() RETURNS trigger
+    LANGUAGE plpgsql
+    SET search_path TO ''
+    AS $$
+  declare
+    affected text[];
+  begin
+    if not exists (select 1 from discord.role_rules r where r.active and r.position_types is not null)
+       and not exists (select 1 from private."discord_roles_state") then
+      return null;
+    end if;
+    if TG_OP = 'INSERT' then
+      select array_agg(distinct n.member_number) into affected
+      from new_rows n
+      join public.members m on m.member_number = n.member_number and m.discord_id is not null;
+    else
+      select array_agg(distinct c.member_number) into affected
+      from (
+        select unnest(array[o.member_number, n.member_number]) as member_number
+        from old_rows o join new_rows n on n.id = o.id
+        where (o.member_number, o.position_type, o.facility_code, o.active)
+              is distinct from (n.member_number, n.position_type, n.facility_code, n.active)
+      ) c
+      join public.members m on m.member_number = c.member_number and m.discord_id is not null;
+    end if;
+    if affected is not null then
+      perform private."discord_roles_refresh"(affected, 'sync', 'sync');
+    end if;
+    return null;
+  end
+  $$;
+
+
+--
+-- Name: discord_roles_refresh(text[], text, text, text); Type: FUNCTION; Schema: private; Owner: -
+--
+
+CREATE FUNCTION private.discord_roles_refresh(p_members text[], p_cause text, p_source text, p_request_id text DEFAULT NULL::text) RETURNS integer
+    LANGUAGE plpgsql
+    SET search_path TO ''
+    AS $$
+  declare
+    v_sync uuid;
+    written integer;
+  begin
+    if p_members is null or cardinality(p_members) = 0
+       or (not exists (select 1 from discord.role_rules r where r.active)
+           and not exists (select 1 from private."discord_roles_state" s
+                           where s.member_number = any (p_members))) then
+      return 0;
+    end if;
+
+    -- A role kept in grace stays only while its rule still fails on the
+    -- status alone, for the same account, and no rule gives it outright.
+    -- Only a sync changes a status: a role the feed said the member holds,
+    -- whose rules now fail on the status alone, is kept for grace_days.
+    -- (The two writes touch different rows: those that stop lapsing, and
+    -- those that lapse now.)
+    with per_role as (
+      select x.member_number, x.discord_id, x.guild_id, x.role_id, bool_or(x.status_holds) as held,
+             max(x.grace_days) filter (where not x.status_holds) as grace_days
+      from discord.role_rule_matches x
+      where x.member_number = any (p_members)
+      group by 1, 2, 3, 4
+    ), lapsing as (
+      select l.* from per_role l where not l.held and l.grace_days > 0
+    ), ended as (
+      delete from discord.role_grace gr
+      where gr.member_number = any (p_members)
+        and not exists (select 1 from lapsing l
+                        where l.member_number = gr.member_number and l.guild_id = gr.guild_id
+                          and l.role_id = gr.role_id and l.discord_id = gr.discord_id)
+    )
+    insert into discord.role_grace (member_number, discord_id, guild_id, role_id, grace_until)
+    select l.member_number, l.discord_id, l.guild_id, l.role_id,
+           now() + make_interval(days => l.grace_days)
+    from lapsing l
+    join private."discord_roles_state" s
+      on s.member_number = l.member_number and s.guild_id = l.guild_id
+     and s.discord_id = l.discord_id and l.role_id = any (s.role_ids)
+    where p_cause = 'sync'
+    on conflict do nothing;
+
+    if p_source = 'sync' then
+      select s.sync_id into v_sync from public.sync_logs s
+      where s.operation = 'sync_start' order by s.created_at desc, s.id desc limit 1;
+    end if;
+
+    with want as materialized (
+      select w.member_number, w.discord_id, w.guild_id, w.role_ids, w.nickname
+      from discord.member_roles w where w.member_number = any (p_members)
+    ), have as materialized (
+      select s.member_number, s.discord_id, s.guild_id, s.role_ids, s.nickname
+      from private."discord_roles_state" s where s.member_number = any (p_members)
+    ), changes as (
+      -- An account or guild the member no longer has a row for: its roles go.
+      select h.member_number, h.discord_id, h.guild_id, '{}'::text[] as added,
+             h.role_ids as removed, false as nickname_changed, null::text as nickname,
+             case when m.discord_id is distinct from h.discord_id then 'unlink' else p_cause end
+               as cause,
+             0 as ord
+      from have h
+      left join public.members m on m.member_number = h.member_number
+      where not exists (select 1 from want w
+                        where w.member_number = h.member_number and w.guild_id = h.guild_id
+                          and w.discord_id = h.discord_id)
+        and cardinality(h.role_ids) > 0
+      union all
+      select w.member_number, w.discord_id, w.guild_id,
+             array(select r from unnest(w.role_ids) with ordinality u(r, i)
+                   where r <> all (coalesce(h.role_ids, '{}')) order by i),
+             array(select r from unnest(h.role_ids) with ordinality u(r, i)
+                   where r <> all (w.role_ids) order by i),
+             w.nickname is distinct from h.nickname, w.nickname, p_cause, 1
+      from want w
+      left join have h
+        on h.member_number = w.member_number and h.guild_id = w.guild_id
+       and h.discord_id = w.discord_id
+    ), events as (
+      insert into discord.member_events
+        (member_number, discord_id, kind, details, source, sync_id, request_id)
+      select c.member_number, c.discord_id, 'roles_changed',
+             jsonb_build_object('guild_id', c.guild_id, 'added', to_jsonb(c.added),
+                                'removed', to_jsonb(c.removed), 'cause', c.cause)
+               || case when c.nickname_changed then jsonb_build_object('nickname', c.nickname)
+                       else '{}'::jsonb end,
+             p_source, v_sync, p_request_id
+      from changes c
+      where cardinality(c.added) > 0 or cardinality(c.removed) > 0 or c.nickname_changed
+      order by c.member_number, c.guild_id, c.ord
+      returning 1
+    ), gone as (
+      delete from private."discord_roles_state" s
+      using have h
+      where s.member_number = h.member_number and s.guild_id = h.guild_id
+        and not exists (select 1 from want w
+                        where w.member_number = h.member_number and w.guild_id = h.guild_id)
+    ), kept as (
+      insert into private."discord_roles_state" as s
+        (member_number, guild_id, discord_id, role_ids, nickname)
+      select w.member_number, w.guild_id, w.discord_id, w.role_ids, w.nickname from want w
+      on conflict (member_number, guild_id) do update
+      set discord_id = excluded.discord_id, role_ids = excluded.role_ids,
+          nickname = excluded.nickname
+      where (s.discord_id, s.role_ids, s.nickname)
+            is distinct from (excluded.discord_id, excluded.role_ids, excluded.nickname)
+    )
+    -- Every data-modifying part runs whether or not it is read here.
+    select count(*) into written from events;
+    return written;
+  end
+  $$;
+
+
+--
+-- Name: discord_roles_refresh_all(text, text); Type: FUNCTION; Schema: private; Owner: -
+--
+
+CREATE FUNCTION private.discord_roles_refresh_all(p_cause text, p_source text) RETURNS integer
+    LANGUAGE sql
+    SET search_path TO ''
+    AS $$
+    select private."discord_roles_refresh"(array(
+      select m.member_number from public.members m where m.discord_id is not null
+      union
+      select s.member_number from private."discord_roles_state" s), p_cause, p_source)
+  $$;
+
+
+--
+-- Name: discord_roles_rules(); Type: FUNCTION; Schema: private; Owner: -
+--
+
+CREATE FUNCTION private.discord_roles_rules() RETURNS trigger
+    LANGUAGE plpgsql
+    SET search_path TO ''
+    AS $$
+  begin
+    if current_setting('mynatca.roles_refresh', true) is distinct from 'deferred' then
+      perform private."discord_roles_refresh_all"('rule', 'role-rules');
+    end if;
+    return null;
+  end
+  $$;
+
+
+--
 -- Name: discord_unlink_discord(text, text, text, text, text, text); Type: FUNCTION; Schema: private; Owner: -
 --
 
@@ -1363,6 +2035,34 @@ CREATE FUNCTION private.member_event_changes(old_row jsonb, new_row jsonb, field
   select jsonb_object_agg(f, jsonb_build_object('old', old_row -> f, 'new', new_row -> f))
   from unnest(fields) f
   where old_row -> f is distinct from new_row -> f
+$$;
+
+
+--
+-- Name: member_event_next_base(); Type: FUNCTION; Schema: private; Owner: -
+--
+
+CREATE FUNCTION private.member_event_next_base() RETURNS bigint
+    LANGUAGE plpgsql
+    SET search_path TO ''
+    AS $$
+declare
+  top bigint := pg_current_xact_id()::text::bigint;
+  sub xid;
+  row_at tid;
+begin
+  -- The exception clause makes the block a subtransaction; its first write
+  -- gives it a transaction id of its own, read back from the row's xmin.
+  begin
+    insert into private.member_event_xids values (1) returning xmin, ctid into sub, row_at;
+    delete from private.member_event_xids x where x.ctid = row_at;
+  exception when others then
+    raise;
+  end;
+  -- xmin is the low 32 bits; the subtransaction's full id is the parent's
+  -- plus the distance between the two (the epoch may have turned between).
+  return top + ((sub::text::bigint - top % 4294967296 + 4294967296) % 4294967296);
+end
 $$;
 
 
@@ -2058,6 +2758,36 @@ ALTER TABLE discord.discord_link_audit ALTER COLUMN id ADD GENERATED ALWAYS AS I
 
 
 --
+-- Name: guilds; Type: TABLE; Schema: discord; Owner: -
+--
+
+CREATE TABLE discord.guilds (
+    guild_id text NOT NULL,
+    name text NOT NULL,
+    nickname_template text,
+    created_at timestamp with time zone DEFAULT now() NOT NULL,
+    updated_at timestamp with time zone DEFAULT now() NOT NULL,
+    CONSTRAINT guilds_guild_id_check CHECK (((guild_id ~ '^[1-9][0-9]{16,19}$'::text) AND ((guild_id)::numeric <= '18446744073709551615'::numeric))),
+    CONSTRAINT guilds_name_check CHECK (((char_length(name) >= 1) AND (char_length(name) <= 100))),
+    CONSTRAINT guilds_nickname_template_check CHECK (((char_length(nickname_template) >= 1) AND (char_length(nickname_template) <= 200)))
+);
+
+
+--
+-- Name: TABLE guilds; Type: COMMENT; Schema: discord; Owner: -
+--
+
+COMMENT ON TABLE discord.guilds IS 'The Discord servers the policy covers. Written by operators (service_role); read by the bot.';
+
+
+--
+-- Name: COLUMN guilds.nickname_template; Type: COMMENT; Schema: discord; Owner: -
+--
+
+COMMENT ON COLUMN discord.guilds.nickname_template IS 'e.g. {first_name} {last_name} | {facility_code}; placeholders first_name, last_name, facility_code, region_code, member_number; fitted to 32 characters by nickname_for(); null: the bot leaves nicknames alone.';
+
+
+--
 -- Name: validation_logs; Type: TABLE; Schema: discord; Owner: -
 --
 
@@ -2142,6 +2872,421 @@ CREATE VIEW discord.ineligible_links WITH (security_invoker='true') AS
 --
 
 COMMENT ON VIEW discord.ineligible_links IS 'Linked members the latest finished validation run found ineligible (inactive or missing).';
+
+
+--
+-- Name: role_rules; Type: TABLE; Schema: discord; Owner: -
+--
+
+CREATE TABLE discord.role_rules (
+    id bigint NOT NULL,
+    guild_id text NOT NULL,
+    role_id text NOT NULL,
+    description text DEFAULT ''::text NOT NULL,
+    member_statuses text[] DEFAULT '{active}'::text[],
+    position_types text[],
+    facility_codes text[],
+    region_codes text[],
+    member_type_ids integer[],
+    grace_days integer DEFAULT 0 NOT NULL,
+    active boolean DEFAULT true NOT NULL,
+    created_at timestamp with time zone DEFAULT now() NOT NULL,
+    updated_at timestamp with time zone DEFAULT now() NOT NULL,
+    CONSTRAINT role_rules_facility_codes_check CHECK ((cardinality(facility_codes) > 0)),
+    CONSTRAINT role_rules_grace_days_check CHECK (((grace_days >= 0) AND (grace_days <= 90))),
+    CONSTRAINT role_rules_member_statuses_check CHECK ((cardinality(member_statuses) > 0)),
+    CONSTRAINT role_rules_member_type_ids_check CHECK ((cardinality(member_type_ids) > 0)),
+    CONSTRAINT role_rules_position_types_check CHECK ((cardinality(position_types) > 0)),
+    CONSTRAINT role_rules_region_codes_check CHECK ((cardinality(region_codes) > 0)),
+    CONSTRAINT role_rules_role_id_check CHECK (((role_id ~ '^[1-9][0-9]{16,19}$'::text) AND ((role_id)::numeric <= '18446744073709551615'::numeric)))
+);
+
+
+--
+-- Name: TABLE role_rules; Type: COMMENT; Schema: discord; Owner: -
+--
+
+COMMENT ON TABLE discord.role_rules IS 'A linked member holds role_id in guild_id when every non-null condition holds (a list: any of its values). With position_types, facility and region are those of a qualifying active position; otherwise the member''s own.';
+
+
+--
+-- Name: COLUMN role_rules.grace_days; Type: COMMENT; Schema: discord; Owner: -
+--
+
+COMMENT ON COLUMN discord.role_rules.grace_days IS 'Days a member keeps the role after their status stops matching member_statuses (0-90).';
+
+
+--
+-- Name: managed_roles; Type: VIEW; Schema: discord; Owner: -
+--
+
+CREATE VIEW discord.managed_roles WITH (security_invoker='true') AS
+ SELECT DISTINCT r.guild_id,
+    r.role_id
+   FROM discord.role_rules r;
+
+
+--
+-- Name: VIEW managed_roles; Type: COMMENT; Schema: discord; Owner: -
+--
+
+COMMENT ON VIEW discord.managed_roles IS 'Every (guild_id, role_id) some rule names: the roles the bot manages.';
+
+
+--
+-- Name: role_grace; Type: TABLE; Schema: discord; Owner: -
+--
+
+CREATE TABLE discord.role_grace (
+    member_number text NOT NULL,
+    discord_id text NOT NULL,
+    guild_id text NOT NULL,
+    role_id text NOT NULL,
+    grace_until timestamp with time zone NOT NULL,
+    created_at timestamp with time zone DEFAULT now() NOT NULL
+);
+
+
+--
+-- Name: TABLE role_grace; Type: COMMENT; Schema: discord; Owner: -
+--
+
+COMMENT ON TABLE discord.role_grace IS 'Roles kept after a lapse until grace_until (the input of member_roles.grace_until). Written by the platform; read by the bot.';
+
+
+--
+-- Name: facilities; Type: TABLE; Schema: public; Owner: -
+--
+
+CREATE TABLE public.facilities (
+    id bigint NOT NULL,
+    facility_code text NOT NULL,
+    facility_name text NOT NULL,
+    facility_type text,
+    region_code text,
+    region_name text,
+    active boolean DEFAULT true NOT NULL,
+    member_count integer DEFAULT 0 NOT NULL,
+    created_at timestamp with time zone DEFAULT now() NOT NULL,
+    updated_at timestamp with time zone DEFAULT now() NOT NULL
+);
+
+
+--
+-- Name: TABLE facilities; Type: COMMENT; Schema: public; Owner: -
+--
+
+COMMENT ON TABLE public.facilities IS 'Facilities (centers, TRACONs, towers), copied from the legacy membership database by the sync.';
+
+
+--
+-- Name: COLUMN facilities.id; Type: COMMENT; Schema: public; Owner: -
+--
+
+COMMENT ON COLUMN public.facilities.id IS 'Surrogate id; facility_code is the key the sync and other tables use.';
+
+
+--
+-- Name: COLUMN facilities.facility_code; Type: COMMENT; Schema: public; Owner: -
+--
+
+COMMENT ON COLUMN public.facilities.facility_code IS 'Legacy FacilityCode, trimmed and upper-cased.';
+
+
+--
+-- Name: COLUMN facilities.facility_type; Type: COMMENT; Schema: public; Owner: -
+--
+
+COMMENT ON COLUMN public.facilities.facility_type IS 'Legacy FacilityType, upper-cased (ARTCC, TRACON, ...).';
+
+
+--
+-- Name: COLUMN facilities.region_code; Type: COMMENT; Schema: public; Owner: -
+--
+
+COMMENT ON COLUMN public.facilities.region_code IS 'The facility''s region, through the legacy RegionID; null when it points nowhere.';
+
+
+--
+-- Name: COLUMN facilities.member_count; Type: COMMENT; Schema: public; Owner: -
+--
+
+COMMENT ON COLUMN public.facilities.member_count IS 'Active members of the facility, recomputed after each sync.';
+
+
+--
+-- Name: members; Type: TABLE; Schema: public; Owner: -
+--
+
+CREATE TABLE public.members (
+    id bigint NOT NULL,
+    member_number text NOT NULL,
+    first_name text NOT NULL,
+    last_name text NOT NULL,
+    email text,
+    source_email text,
+    facility_code text,
+    facility_name text,
+    region_code text,
+    region_name text,
+    member_type_id integer,
+    member_type text,
+    status text DEFAULT 'inactive'::text NOT NULL,
+    discord_id text,
+    discord_username text,
+    discord_verified boolean DEFAULT false NOT NULL,
+    auth0_user_id text,
+    verified_at timestamp with time zone,
+    last_auth0_sync timestamp with time zone,
+    last_sync timestamp with time zone,
+    created_at timestamp with time zone DEFAULT now() NOT NULL,
+    updated_at timestamp with time zone DEFAULT now() NOT NULL,
+    CONSTRAINT members_discord_id_format CHECK ((discord_id ~ '^[1-9][0-9]{16,19}$'::text)),
+    CONSTRAINT members_member_number_format CHECK ((member_number ~ '^[A-Za-z0-9-]{1,20}$'::text)),
+    CONSTRAINT members_status_check CHECK ((status = ANY (ARRAY['active'::text, 'inactive'::text, 'retired'::text, 'deceased'::text, 'suspended'::text])))
+);
+
+
+--
+-- Name: TABLE members; Type: COMMENT; Schema: public; Owner: -
+--
+
+COMMENT ON TABLE public.members IS 'NATCA members from the legacy membership database (synced), with their Discord link (written only by the verification functions).';
+
+
+--
+-- Name: COLUMN members.id; Type: COMMENT; Schema: public; Owner: -
+--
+
+COMMENT ON COLUMN public.members.id IS 'Surrogate id; member_number is the key the sync and other tables use.';
+
+
+--
+-- Name: COLUMN members.member_number; Type: COMMENT; Schema: public; Owner: -
+--
+
+COMMENT ON COLUMN public.members.member_number IS 'Legacy MemberNumber, trimmed; [A-Za-z0-9-]{1,20}.';
+
+
+--
+-- Name: COLUMN members.email; Type: COMMENT; Schema: public; Owner: -
+--
+
+COMMENT ON COLUMN public.members.email IS 'The member''s email: the source''s (lower-cased; null when none or not an address), or the member''s own edit, which stands until the source''s email changes.';
+
+
+--
+-- Name: COLUMN members.source_email; Type: COMMENT; Schema: public; Owner: -
+--
+
+COMMENT ON COLUMN public.members.source_email IS 'What the legacy source last said the email is (sync).';
+
+
+--
+-- Name: COLUMN members.status; Type: COMMENT; Schema: public; Owner: -
+--
+
+COMMENT ON COLUMN public.members.status IS 'active, inactive, retired, deceased or suspended. Only active members may link Discord.';
+
+
+--
+-- Name: COLUMN members.discord_id; Type: COMMENT; Schema: public; Owner: -
+--
+
+COMMENT ON COLUMN public.members.discord_id IS 'Linked Discord account (snowflake); unique. Written by complete-verification.';
+
+
+--
+-- Name: COLUMN members.discord_verified; Type: COMMENT; Schema: public; Owner: -
+--
+
+COMMENT ON COLUMN public.members.discord_verified IS 'True while a Discord account is linked through verification.';
+
+
+--
+-- Name: COLUMN members.auth0_user_id; Type: COMMENT; Schema: public; Owner: -
+--
+
+COMMENT ON COLUMN public.members.auth0_user_id IS 'Auth0 user (sub) who completed the latest link.';
+
+
+--
+-- Name: COLUMN members.verified_at; Type: COMMENT; Schema: public; Owner: -
+--
+
+COMMENT ON COLUMN public.members.verified_at IS 'When the current Discord link was made.';
+
+
+--
+-- Name: COLUMN members.last_auth0_sync; Type: COMMENT; Schema: public; Owner: -
+--
+
+COMMENT ON COLUMN public.members.last_auth0_sync IS 'Reserved for the Member Hub: when its Auth0 profile was last reconciled.';
+
+
+--
+-- Name: COLUMN members.last_sync; Type: COMMENT; Schema: public; Owner: -
+--
+
+COMMENT ON COLUMN public.members.last_sync IS 'When a sync last inserted or changed this row. A sync that finds the row unchanged does not write it, so this keeps its value.';
+
+
+--
+-- Name: positions; Type: TABLE; Schema: public; Owner: -
+--
+
+CREATE TABLE public.positions (
+    id bigint NOT NULL,
+    source_id integer NOT NULL,
+    member_number text NOT NULL,
+    position_type text NOT NULL,
+    position_title text,
+    facility_code text,
+    facility_name text,
+    start_date date,
+    end_date date,
+    active boolean DEFAULT true NOT NULL,
+    created_at timestamp with time zone DEFAULT now() NOT NULL,
+    updated_at timestamp with time zone DEFAULT now() NOT NULL,
+    CONSTRAINT positions_position_type_check CHECK ((position_type = ANY (ARRAY['facrep'::text, 'neb'::text, 'committee'::text, 'regional'::text])))
+);
+
+
+--
+-- Name: TABLE positions; Type: COMMENT; Schema: public; Owner: -
+--
+
+COMMENT ON TABLE public.positions IS 'Union positions members hold (facility rep, NEB, committee, regional), from the legacy database.';
+
+
+--
+-- Name: COLUMN positions.source_id; Type: COMMENT; Schema: public; Owner: -
+--
+
+COMMENT ON COLUMN public.positions.source_id IS 'Legacy PositionID: the key the sync uses.';
+
+
+--
+-- Name: COLUMN positions.position_type; Type: COMMENT; Schema: public; Owner: -
+--
+
+COMMENT ON COLUMN public.positions.position_type IS 'facrep, neb, committee or regional; an active neb or regional position makes its member an admin.';
+
+
+--
+-- Name: COLUMN positions.position_title; Type: COMMENT; Schema: public; Owner: -
+--
+
+COMMENT ON COLUMN public.positions.position_title IS 'Legacy Title, white space collapsed.';
+
+
+--
+-- Name: COLUMN positions.facility_name; Type: COMMENT; Schema: public; Owner: -
+--
+
+COMMENT ON COLUMN public.positions.facility_name IS 'Name of the facility (through the legacy FacilityID); null when it points nowhere.';
+
+
+--
+-- Name: COLUMN positions.active; Type: COMMENT; Schema: public; Owner: -
+--
+
+COMMENT ON COLUMN public.positions.active IS 'True while EndDate is null or not in the past, and while the position exists in the source.';
+
+
+--
+-- Name: role_rule_matches; Type: VIEW; Schema: discord; Owner: -
+--
+
+CREATE VIEW discord.role_rule_matches WITH (security_invoker='true') AS
+ SELECT m.member_number,
+    m.discord_id,
+    r.guild_id,
+    r.role_id,
+    r.id AS rule_id,
+    r.grace_days,
+    ((r.member_statuses IS NULL) OR (m.status = ANY (r.member_statuses))) AS status_holds
+   FROM ((public.members m
+     CROSS JOIN LATERAL ( SELECT COALESCE(array_agg(k.key) FILTER (WHERE (k.key IS NOT NULL)), '{}'::text[]) AS keys
+           FROM ((public.positions p
+             LEFT JOIN public.facilities f ON ((f.facility_code = p.facility_code)))
+             CROSS JOIN LATERAL unnest(ARRAY[p.position_type, ((p.position_type || '|f:'::text) || p.facility_code), ((p.position_type || '|r:'::text) || f.region_code), ((((p.position_type || '|f:'::text) || p.facility_code) || '|r:'::text) || f.region_code)]) k(key))
+          WHERE ((p.member_number = m.member_number) AND p.active)) pos)
+     JOIN ( SELECT r_1.id,
+            r_1.guild_id,
+            r_1.role_id,
+            r_1.description,
+            r_1.member_statuses,
+            r_1.position_types,
+            r_1.facility_codes,
+            r_1.region_codes,
+            r_1.member_type_ids,
+            r_1.grace_days,
+            r_1.active,
+            r_1.created_at,
+            r_1.updated_at,
+            ( SELECT array_agg(((t.t || COALESCE(('|f:'::text || fc.fc), ''::text)) || COALESCE(('|r:'::text || rc.rc), ''::text))) AS array_agg
+                   FROM ((unnest(r_1.position_types) t(t)
+                     CROSS JOIN unnest(COALESCE(r_1.facility_codes, ARRAY[NULL::text])) fc(fc))
+                     CROSS JOIN unnest(COALESCE(r_1.region_codes, ARRAY[NULL::text])) rc(rc))) AS position_keys
+           FROM discord.role_rules r_1
+          WHERE r_1.active) r ON ((((r.member_type_ids IS NULL) OR (m.member_type_id = ANY (r.member_type_ids))) AND
+        CASE
+            WHEN (r.position_types IS NULL) THEN (((r.facility_codes IS NULL) OR (m.facility_code = ANY (r.facility_codes))) AND ((r.region_codes IS NULL) OR (m.region_code = ANY (r.region_codes))))
+            ELSE (pos.keys && r.position_keys)
+        END)))
+  WHERE (m.discord_id IS NOT NULL);
+
+
+--
+-- Name: VIEW role_rule_matches; Type: COMMENT; Schema: discord; Owner: -
+--
+
+COMMENT ON VIEW discord.role_rule_matches IS 'Each linked member and active rule whose conditions other than the status hold; status_holds says whether that holds too. Why a member holds, or is about to lose, a role.';
+
+
+--
+-- Name: member_roles; Type: VIEW; Schema: discord; Owner: -
+--
+
+CREATE VIEW discord.member_roles WITH (security_invoker='true') AS
+ SELECT m.member_number,
+    m.discord_id,
+    g.guild_id,
+    COALESCE(h.role_ids, '{}'::text[]) AS role_ids,
+    discord.nickname_for(g.nickname_template, m.first_name, m.last_name, m.facility_code, m.region_code, m.member_number) AS nickname,
+    h.grace_until
+   FROM ((public.members m
+     CROSS JOIN discord.guilds g)
+     LEFT JOIN LATERAL ( SELECT (array_agg(DISTINCT (x.role_id)::numeric ORDER BY (x.role_id)::numeric) FILTER (WHERE (x.status_holds OR (gr.role_id IS NOT NULL))))::text[] AS role_ids,
+            min(gr.grace_until) AS grace_until
+           FROM (discord.role_rule_matches x
+             LEFT JOIN discord.role_grace gr ON (((gr.member_number = x.member_number) AND (gr.guild_id = x.guild_id) AND (gr.role_id = x.role_id) AND (gr.discord_id = x.discord_id))))
+          WHERE ((x.member_number = m.member_number) AND (x.guild_id = g.guild_id))) h ON (true))
+  WHERE ((m.discord_id IS NOT NULL) AND (EXISTS ( SELECT 1
+           FROM discord.role_rules r
+          WHERE ((r.guild_id = g.guild_id) AND r.active))));
+
+
+--
+-- Name: VIEW member_roles; Type: COMMENT; Schema: discord; Owner: -
+--
+
+COMMENT ON VIEW discord.member_roles IS 'What each linked member should hold in each guild with active rules: role_ids (sorted, distinct, possibly empty), nickname (null: not managed), grace_until (the earliest grace period in force). roles_changed events say each change.';
+
+
+--
+-- Name: role_rules_id_seq; Type: SEQUENCE; Schema: discord; Owner: -
+--
+
+ALTER TABLE discord.role_rules ALTER COLUMN id ADD GENERATED ALWAYS AS IDENTITY (
+    SEQUENCE NAME discord.role_rules_id_seq
+    START WITH 1
+    INCREMENT BY 1
+    NO MINVALUE
+    NO MAXVALUE
+    CACHE 1
+);
 
 
 --
@@ -2298,6 +3443,36 @@ ALTER TABLE discord_dev.discord_link_audit ALTER COLUMN id ADD GENERATED ALWAYS 
 
 
 --
+-- Name: guilds; Type: TABLE; Schema: discord_dev; Owner: -
+--
+
+CREATE TABLE discord_dev.guilds (
+    guild_id text NOT NULL,
+    name text NOT NULL,
+    nickname_template text,
+    created_at timestamp with time zone DEFAULT now() NOT NULL,
+    updated_at timestamp with time zone DEFAULT now() NOT NULL,
+    CONSTRAINT guilds_guild_id_check CHECK (((guild_id ~ '^[1-9][0-9]{16,19}$'::text) AND ((guild_id)::numeric <= '18446744073709551615'::numeric))),
+    CONSTRAINT guilds_name_check CHECK (((char_length(name) >= 1) AND (char_length(name) <= 100))),
+    CONSTRAINT guilds_nickname_template_check CHECK (((char_length(nickname_template) >= 1) AND (char_length(nickname_template) <= 200)))
+);
+
+
+--
+-- Name: TABLE guilds; Type: COMMENT; Schema: discord_dev; Owner: -
+--
+
+COMMENT ON TABLE discord_dev.guilds IS 'The Discord servers the policy covers. Written by operators (service_role); read by the bot.';
+
+
+--
+-- Name: COLUMN guilds.nickname_template; Type: COMMENT; Schema: discord_dev; Owner: -
+--
+
+COMMENT ON COLUMN discord_dev.guilds.nickname_template IS 'e.g. {first_name} {last_name} | {facility_code}; placeholders first_name, last_name, facility_code, region_code, member_number; fitted to 32 characters by nickname_for(); null: the bot leaves nicknames alone.';
+
+
+--
 -- Name: validation_logs; Type: TABLE; Schema: discord_dev; Owner: -
 --
 
@@ -2382,6 +3557,181 @@ CREATE VIEW discord_dev.ineligible_links WITH (security_invoker='true') AS
 --
 
 COMMENT ON VIEW discord_dev.ineligible_links IS 'Linked members the latest finished validation run found ineligible (inactive or missing).';
+
+
+--
+-- Name: role_rules; Type: TABLE; Schema: discord_dev; Owner: -
+--
+
+CREATE TABLE discord_dev.role_rules (
+    id bigint NOT NULL,
+    guild_id text NOT NULL,
+    role_id text NOT NULL,
+    description text DEFAULT ''::text NOT NULL,
+    member_statuses text[] DEFAULT '{active}'::text[],
+    position_types text[],
+    facility_codes text[],
+    region_codes text[],
+    member_type_ids integer[],
+    grace_days integer DEFAULT 0 NOT NULL,
+    active boolean DEFAULT true NOT NULL,
+    created_at timestamp with time zone DEFAULT now() NOT NULL,
+    updated_at timestamp with time zone DEFAULT now() NOT NULL,
+    CONSTRAINT role_rules_facility_codes_check CHECK ((cardinality(facility_codes) > 0)),
+    CONSTRAINT role_rules_grace_days_check CHECK (((grace_days >= 0) AND (grace_days <= 90))),
+    CONSTRAINT role_rules_member_statuses_check CHECK ((cardinality(member_statuses) > 0)),
+    CONSTRAINT role_rules_member_type_ids_check CHECK ((cardinality(member_type_ids) > 0)),
+    CONSTRAINT role_rules_position_types_check CHECK ((cardinality(position_types) > 0)),
+    CONSTRAINT role_rules_region_codes_check CHECK ((cardinality(region_codes) > 0)),
+    CONSTRAINT role_rules_role_id_check CHECK (((role_id ~ '^[1-9][0-9]{16,19}$'::text) AND ((role_id)::numeric <= '18446744073709551615'::numeric)))
+);
+
+
+--
+-- Name: TABLE role_rules; Type: COMMENT; Schema: discord_dev; Owner: -
+--
+
+COMMENT ON TABLE discord_dev.role_rules IS 'A linked member holds role_id in guild_id when every non-null condition holds (a list: any of its values). With position_types, facility and region are those of a qualifying active position; otherwise the member''s own.';
+
+
+--
+-- Name: COLUMN role_rules.grace_days; Type: COMMENT; Schema: discord_dev; Owner: -
+--
+
+COMMENT ON COLUMN discord_dev.role_rules.grace_days IS 'Days a member keeps the role after their status stops matching member_statuses (0-90).';
+
+
+--
+-- Name: managed_roles; Type: VIEW; Schema: discord_dev; Owner: -
+--
+
+CREATE VIEW discord_dev.managed_roles WITH (security_invoker='true') AS
+ SELECT DISTINCT r.guild_id,
+    r.role_id
+   FROM discord_dev.role_rules r;
+
+
+--
+-- Name: VIEW managed_roles; Type: COMMENT; Schema: discord_dev; Owner: -
+--
+
+COMMENT ON VIEW discord_dev.managed_roles IS 'Every (guild_id, role_id) some rule names: the roles the bot manages.';
+
+
+--
+-- Name: role_grace; Type: TABLE; Schema: discord_dev; Owner: -
+--
+
+CREATE TABLE discord_dev.role_grace (
+    member_number text NOT NULL,
+    discord_id text NOT NULL,
+    guild_id text NOT NULL,
+    role_id text NOT NULL,
+    grace_until timestamp with time zone NOT NULL,
+    created_at timestamp with time zone DEFAULT now() NOT NULL
+);
+
+
+--
+-- Name: TABLE role_grace; Type: COMMENT; Schema: discord_dev; Owner: -
+--
+
+COMMENT ON TABLE discord_dev.role_grace IS 'Roles kept after a lapse until grace_until (the input of member_roles.grace_until). Written by the platform; read by the bot.';
+
+
+--
+-- Name: role_rule_matches; Type: VIEW; Schema: discord_dev; Owner: -
+--
+
+CREATE VIEW discord_dev.role_rule_matches WITH (security_invoker='true') AS
+ SELECT m.member_number,
+    m.discord_id,
+    r.guild_id,
+    r.role_id,
+    r.id AS rule_id,
+    r.grace_days,
+    ((r.member_statuses IS NULL) OR (m.status = ANY (r.member_statuses))) AS status_holds
+   FROM ((dev.members m
+     CROSS JOIN LATERAL ( SELECT COALESCE(array_agg(k.key) FILTER (WHERE (k.key IS NOT NULL)), '{}'::text[]) AS keys
+           FROM ((dev.positions p
+             LEFT JOIN dev.facilities f ON ((f.facility_code = p.facility_code)))
+             CROSS JOIN LATERAL unnest(ARRAY[p.position_type, ((p.position_type || '|f:'::text) || p.facility_code), ((p.position_type || '|r:'::text) || f.region_code), ((((p.position_type || '|f:'::text) || p.facility_code) || '|r:'::text) || f.region_code)]) k(key))
+          WHERE ((p.member_number = m.member_number) AND p.active)) pos)
+     JOIN ( SELECT r_1.id,
+            r_1.guild_id,
+            r_1.role_id,
+            r_1.description,
+            r_1.member_statuses,
+            r_1.position_types,
+            r_1.facility_codes,
+            r_1.region_codes,
+            r_1.member_type_ids,
+            r_1.grace_days,
+            r_1.active,
+            r_1.created_at,
+            r_1.updated_at,
+            ( SELECT array_agg(((t.t || COALESCE(('|f:'::text || fc.fc), ''::text)) || COALESCE(('|r:'::text || rc.rc), ''::text))) AS array_agg
+                   FROM ((unnest(r_1.position_types) t(t)
+                     CROSS JOIN unnest(COALESCE(r_1.facility_codes, ARRAY[NULL::text])) fc(fc))
+                     CROSS JOIN unnest(COALESCE(r_1.region_codes, ARRAY[NULL::text])) rc(rc))) AS position_keys
+           FROM discord_dev.role_rules r_1
+          WHERE r_1.active) r ON ((((r.member_type_ids IS NULL) OR (m.member_type_id = ANY (r.member_type_ids))) AND
+        CASE
+            WHEN (r.position_types IS NULL) THEN (((r.facility_codes IS NULL) OR (m.facility_code = ANY (r.facility_codes))) AND ((r.region_codes IS NULL) OR (m.region_code = ANY (r.region_codes))))
+            ELSE (pos.keys && r.position_keys)
+        END)))
+  WHERE (m.discord_id IS NOT NULL);
+
+
+--
+-- Name: VIEW role_rule_matches; Type: COMMENT; Schema: discord_dev; Owner: -
+--
+
+COMMENT ON VIEW discord_dev.role_rule_matches IS 'Each linked member and active rule whose conditions other than the status hold; status_holds says whether that holds too. Why a member holds, or is about to lose, a role.';
+
+
+--
+-- Name: member_roles; Type: VIEW; Schema: discord_dev; Owner: -
+--
+
+CREATE VIEW discord_dev.member_roles WITH (security_invoker='true') AS
+ SELECT m.member_number,
+    m.discord_id,
+    g.guild_id,
+    COALESCE(h.role_ids, '{}'::text[]) AS role_ids,
+    discord_dev.nickname_for(g.nickname_template, m.first_name, m.last_name, m.facility_code, m.region_code, m.member_number) AS nickname,
+    h.grace_until
+   FROM ((dev.members m
+     CROSS JOIN discord_dev.guilds g)
+     LEFT JOIN LATERAL ( SELECT (array_agg(DISTINCT (x.role_id)::numeric ORDER BY (x.role_id)::numeric) FILTER (WHERE (x.status_holds OR (gr.role_id IS NOT NULL))))::text[] AS role_ids,
+            min(gr.grace_until) AS grace_until
+           FROM (discord_dev.role_rule_matches x
+             LEFT JOIN discord_dev.role_grace gr ON (((gr.member_number = x.member_number) AND (gr.guild_id = x.guild_id) AND (gr.role_id = x.role_id) AND (gr.discord_id = x.discord_id))))
+          WHERE ((x.member_number = m.member_number) AND (x.guild_id = g.guild_id))) h ON (true))
+  WHERE ((m.discord_id IS NOT NULL) AND (EXISTS ( SELECT 1
+           FROM discord_dev.role_rules r
+          WHERE ((r.guild_id = g.guild_id) AND r.active))));
+
+
+--
+-- Name: VIEW member_roles; Type: COMMENT; Schema: discord_dev; Owner: -
+--
+
+COMMENT ON VIEW discord_dev.member_roles IS 'What each linked member should hold in each guild with active rules: role_ids (sorted, distinct, possibly empty), nickname (null: not managed), grace_until (the earliest grace period in force). roles_changed events say each change.';
+
+
+--
+-- Name: role_rules_id_seq; Type: SEQUENCE; Schema: discord_dev; Owner: -
+--
+
+ALTER TABLE discord_dev.role_rules ALTER COLUMN id ADD GENERATED ALWAYS AS IDENTITY (
+    SEQUENCE NAME discord_dev.role_rules_id_seq
+    START WITH 1
+    INCREMENT BY 1
+    NO MINVALUE
+    NO MAXVALUE
+    CACHE 1
+);
 
 
 --
@@ -2870,6 +4220,32 @@ COMMENT ON TABLE private.discord_dev_completion_failures IS 'Failed completions 
 
 
 --
+-- Name: discord_dev_roles_state; Type: TABLE; Schema: private; Owner: -
+--
+
+CREATE TABLE private.discord_dev_roles_state (
+    member_number text NOT NULL,
+    guild_id text NOT NULL,
+    discord_id text NOT NULL,
+    role_ids text[] NOT NULL,
+    nickname text
+);
+
+
+--
+-- Name: discord_roles_state; Type: TABLE; Schema: private; Owner: -
+--
+
+CREATE TABLE private.discord_roles_state (
+    member_number text NOT NULL,
+    guild_id text NOT NULL,
+    discord_id text NOT NULL,
+    role_ids text[] NOT NULL,
+    nickname text
+);
+
+
+--
 -- Name: health_checks; Type: TABLE; Schema: private; Owner: -
 --
 
@@ -2879,6 +4255,15 @@ CREATE TABLE private.health_checks (
     sent_at timestamp with time zone DEFAULT now() NOT NULL,
     processed boolean DEFAULT false NOT NULL,
     CONSTRAINT health_checks_environment_check CHECK ((environment = ANY (ARRAY['production'::text, 'development'::text])))
+);
+
+
+--
+-- Name: member_event_xids; Type: TABLE; Schema: private; Owner: -
+--
+
+CREATE TABLE private.member_event_xids (
+    x integer
 );
 
 
@@ -2990,66 +4375,6 @@ COMMENT ON TABLE private.public_sync_state IS 'Scheduled sync runs started (ever
 
 
 --
--- Name: facilities; Type: TABLE; Schema: public; Owner: -
---
-
-CREATE TABLE public.facilities (
-    id bigint NOT NULL,
-    facility_code text NOT NULL,
-    facility_name text NOT NULL,
-    facility_type text,
-    region_code text,
-    region_name text,
-    active boolean DEFAULT true NOT NULL,
-    member_count integer DEFAULT 0 NOT NULL,
-    created_at timestamp with time zone DEFAULT now() NOT NULL,
-    updated_at timestamp with time zone DEFAULT now() NOT NULL
-);
-
-
---
--- Name: TABLE facilities; Type: COMMENT; Schema: public; Owner: -
---
-
-COMMENT ON TABLE public.facilities IS 'Facilities (centers, TRACONs, towers), copied from the legacy membership database by the sync.';
-
-
---
--- Name: COLUMN facilities.id; Type: COMMENT; Schema: public; Owner: -
---
-
-COMMENT ON COLUMN public.facilities.id IS 'Surrogate id; facility_code is the key the sync and other tables use.';
-
-
---
--- Name: COLUMN facilities.facility_code; Type: COMMENT; Schema: public; Owner: -
---
-
-COMMENT ON COLUMN public.facilities.facility_code IS 'Legacy FacilityCode, trimmed and upper-cased.';
-
-
---
--- Name: COLUMN facilities.facility_type; Type: COMMENT; Schema: public; Owner: -
---
-
-COMMENT ON COLUMN public.facilities.facility_type IS 'Legacy FacilityType, upper-cased (ARTCC, TRACON, ...).';
-
-
---
--- Name: COLUMN facilities.region_code; Type: COMMENT; Schema: public; Owner: -
---
-
-COMMENT ON COLUMN public.facilities.region_code IS 'The facility''s region, through the legacy RegionID; null when it points nowhere.';
-
-
---
--- Name: COLUMN facilities.member_count; Type: COMMENT; Schema: public; Owner: -
---
-
-COMMENT ON COLUMN public.facilities.member_count IS 'Active members of the facility, recomputed after each sync.';
-
-
---
 -- Name: facilities_id_seq; Type: SEQUENCE; Schema: public; Owner: -
 --
 
@@ -3064,123 +4389,6 @@ ALTER TABLE public.facilities ALTER COLUMN id ADD GENERATED ALWAYS AS IDENTITY (
 
 
 --
--- Name: members; Type: TABLE; Schema: public; Owner: -
---
-
-CREATE TABLE public.members (
-    id bigint NOT NULL,
-    member_number text NOT NULL,
-    first_name text NOT NULL,
-    last_name text NOT NULL,
-    email text,
-    source_email text,
-    facility_code text,
-    facility_name text,
-    region_code text,
-    region_name text,
-    member_type_id integer,
-    member_type text,
-    status text DEFAULT 'inactive'::text NOT NULL,
-    discord_id text,
-    discord_username text,
-    discord_verified boolean DEFAULT false NOT NULL,
-    auth0_user_id text,
-    verified_at timestamp with time zone,
-    last_auth0_sync timestamp with time zone,
-    last_sync timestamp with time zone,
-    created_at timestamp with time zone DEFAULT now() NOT NULL,
-    updated_at timestamp with time zone DEFAULT now() NOT NULL,
-    CONSTRAINT members_discord_id_format CHECK ((discord_id ~ '^[1-9][0-9]{16,19}$'::text)),
-    CONSTRAINT members_member_number_format CHECK ((member_number ~ '^[A-Za-z0-9-]{1,20}$'::text)),
-    CONSTRAINT members_status_check CHECK ((status = ANY (ARRAY['active'::text, 'inactive'::text, 'retired'::text, 'deceased'::text, 'suspended'::text])))
-);
-
-
---
--- Name: TABLE members; Type: COMMENT; Schema: public; Owner: -
---
-
-COMMENT ON TABLE public.members IS 'NATCA members from the legacy membership database (synced), with their Discord link (written only by the verification functions).';
-
-
---
--- Name: COLUMN members.id; Type: COMMENT; Schema: public; Owner: -
---
-
-COMMENT ON COLUMN public.members.id IS 'Surrogate id; member_number is the key the sync and other tables use.';
-
-
---
--- Name: COLUMN members.member_number; Type: COMMENT; Schema: public; Owner: -
---
-
-COMMENT ON COLUMN public.members.member_number IS 'Legacy MemberNumber, trimmed; [A-Za-z0-9-]{1,20}.';
-
-
---
--- Name: COLUMN members.email; Type: COMMENT; Schema: public; Owner: -
---
-
-COMMENT ON COLUMN public.members.email IS 'The member''s email: the source''s (lower-cased; null when none or not an address), or the member''s own edit, which stands until the source''s email changes.';
-
-
---
--- Name: COLUMN members.source_email; Type: COMMENT; Schema: public; Owner: -
---
-
-COMMENT ON COLUMN public.members.source_email IS 'What the legacy source last said the email is (sync).';
-
-
---
--- Name: COLUMN members.status; Type: COMMENT; Schema: public; Owner: -
---
-
-COMMENT ON COLUMN public.members.status IS 'active, inactive, retired, deceased or suspended. Only active members may link Discord.';
-
-
---
--- Name: COLUMN members.discord_id; Type: COMMENT; Schema: public; Owner: -
---
-
-COMMENT ON COLUMN public.members.discord_id IS 'Linked Discord account (snowflake); unique. Written by complete-verification.';
-
-
---
--- Name: COLUMN members.discord_verified; Type: COMMENT; Schema: public; Owner: -
---
-
-COMMENT ON COLUMN public.members.discord_verified IS 'True while a Discord account is linked through verification.';
-
-
---
--- Name: COLUMN members.auth0_user_id; Type: COMMENT; Schema: public; Owner: -
---
-
-COMMENT ON COLUMN public.members.auth0_user_id IS 'Auth0 user (sub) who completed the latest link.';
-
-
---
--- Name: COLUMN members.verified_at; Type: COMMENT; Schema: public; Owner: -
---
-
-COMMENT ON COLUMN public.members.verified_at IS 'When the current Discord link was made.';
-
-
---
--- Name: COLUMN members.last_auth0_sync; Type: COMMENT; Schema: public; Owner: -
---
-
-COMMENT ON COLUMN public.members.last_auth0_sync IS 'Reserved for the Member Hub: when its Auth0 profile was last reconciled.';
-
-
---
--- Name: COLUMN members.last_sync; Type: COMMENT; Schema: public; Owner: -
---
-
-COMMENT ON COLUMN public.members.last_sync IS 'When a sync last inserted or changed this row. A sync that finds the row unchanged does not write it, so this keeps its value.';
-
-
---
 -- Name: members_id_seq; Type: SEQUENCE; Schema: public; Owner: -
 --
 
@@ -3192,69 +4400,6 @@ ALTER TABLE public.members ALTER COLUMN id ADD GENERATED ALWAYS AS IDENTITY (
     NO MAXVALUE
     CACHE 1
 );
-
-
---
--- Name: positions; Type: TABLE; Schema: public; Owner: -
---
-
-CREATE TABLE public.positions (
-    id bigint NOT NULL,
-    source_id integer NOT NULL,
-    member_number text NOT NULL,
-    position_type text NOT NULL,
-    position_title text,
-    facility_code text,
-    facility_name text,
-    start_date date,
-    end_date date,
-    active boolean DEFAULT true NOT NULL,
-    created_at timestamp with time zone DEFAULT now() NOT NULL,
-    updated_at timestamp with time zone DEFAULT now() NOT NULL,
-    CONSTRAINT positions_position_type_check CHECK ((position_type = ANY (ARRAY['facrep'::text, 'neb'::text, 'committee'::text, 'regional'::text])))
-);
-
-
---
--- Name: TABLE positions; Type: COMMENT; Schema: public; Owner: -
---
-
-COMMENT ON TABLE public.positions IS 'Union positions members hold (facility rep, NEB, committee, regional), from the legacy database.';
-
-
---
--- Name: COLUMN positions.source_id; Type: COMMENT; Schema: public; Owner: -
---
-
-COMMENT ON COLUMN public.positions.source_id IS 'Legacy PositionID: the key the sync uses.';
-
-
---
--- Name: COLUMN positions.position_type; Type: COMMENT; Schema: public; Owner: -
---
-
-COMMENT ON COLUMN public.positions.position_type IS 'facrep, neb, committee or regional; an active neb or regional position makes its member an admin.';
-
-
---
--- Name: COLUMN positions.position_title; Type: COMMENT; Schema: public; Owner: -
---
-
-COMMENT ON COLUMN public.positions.position_title IS 'Legacy Title, white space collapsed.';
-
-
---
--- Name: COLUMN positions.facility_name; Type: COMMENT; Schema: public; Owner: -
---
-
-COMMENT ON COLUMN public.positions.facility_name IS 'Name of the facility (through the legacy FacilityID); null when it points nowhere.';
-
-
---
--- Name: COLUMN positions.active; Type: COMMENT; Schema: public; Owner: -
---
-
-COMMENT ON COLUMN public.positions.active IS 'True while EndDate is null or not in the past, and while the position exists in the source.';
 
 
 --
@@ -3500,11 +4645,35 @@ ALTER TABLE ONLY discord.discord_link_audit
 
 
 --
+-- Name: guilds guilds_pkey; Type: CONSTRAINT; Schema: discord; Owner: -
+--
+
+ALTER TABLE ONLY discord.guilds
+    ADD CONSTRAINT guilds_pkey PRIMARY KEY (guild_id);
+
+
+--
 -- Name: member_events member_events_pkey; Type: CONSTRAINT; Schema: discord; Owner: -
 --
 
 ALTER TABLE ONLY discord.member_events
     ADD CONSTRAINT member_events_pkey PRIMARY KEY (id);
+
+
+--
+-- Name: role_grace role_grace_pkey; Type: CONSTRAINT; Schema: discord; Owner: -
+--
+
+ALTER TABLE ONLY discord.role_grace
+    ADD CONSTRAINT role_grace_pkey PRIMARY KEY (member_number, guild_id, role_id);
+
+
+--
+-- Name: role_rules role_rules_pkey; Type: CONSTRAINT; Schema: discord; Owner: -
+--
+
+ALTER TABLE ONLY discord.role_rules
+    ADD CONSTRAINT role_rules_pkey PRIMARY KEY (id);
 
 
 --
@@ -3548,11 +4717,35 @@ ALTER TABLE ONLY discord_dev.discord_link_audit
 
 
 --
+-- Name: guilds guilds_pkey; Type: CONSTRAINT; Schema: discord_dev; Owner: -
+--
+
+ALTER TABLE ONLY discord_dev.guilds
+    ADD CONSTRAINT guilds_pkey PRIMARY KEY (guild_id);
+
+
+--
 -- Name: member_events member_events_pkey; Type: CONSTRAINT; Schema: discord_dev; Owner: -
 --
 
 ALTER TABLE ONLY discord_dev.member_events
     ADD CONSTRAINT member_events_pkey PRIMARY KEY (id);
+
+
+--
+-- Name: role_grace role_grace_pkey; Type: CONSTRAINT; Schema: discord_dev; Owner: -
+--
+
+ALTER TABLE ONLY discord_dev.role_grace
+    ADD CONSTRAINT role_grace_pkey PRIMARY KEY (member_number, guild_id, role_id);
+
+
+--
+-- Name: role_rules role_rules_pkey; Type: CONSTRAINT; Schema: discord_dev; Owner: -
+--
+
+ALTER TABLE ONLY discord_dev.role_rules
+    ADD CONSTRAINT role_rules_pkey PRIMARY KEY (id);
 
 
 --
@@ -3633,6 +4826,22 @@ ALTER TABLE ONLY private.dev_sync_hashes_regions
 
 ALTER TABLE ONLY private.dev_sync_state
     ADD CONSTRAINT dev_sync_state_pkey PRIMARY KEY (environment_singleton);
+
+
+--
+-- Name: discord_dev_roles_state discord_dev_roles_state_pkey; Type: CONSTRAINT; Schema: private; Owner: -
+--
+
+ALTER TABLE ONLY private.discord_dev_roles_state
+    ADD CONSTRAINT discord_dev_roles_state_pkey PRIMARY KEY (member_number, guild_id);
+
+
+--
+-- Name: discord_roles_state discord_roles_state_pkey; Type: CONSTRAINT; Schema: private; Owner: -
+--
+
+ALTER TABLE ONLY private.discord_roles_state
+    ADD CONSTRAINT discord_roles_state_pkey PRIMARY KEY (member_number, guild_id);
 
 
 --
@@ -3898,6 +5107,20 @@ CREATE INDEX member_events_eligibility_idx ON discord.member_events USING btree 
 
 
 --
+-- Name: role_grace_grace_until_idx; Type: INDEX; Schema: discord; Owner: -
+--
+
+CREATE INDEX role_grace_grace_until_idx ON discord.role_grace USING btree (grace_until);
+
+
+--
+-- Name: role_rules_guild_id_idx; Type: INDEX; Schema: discord; Owner: -
+--
+
+CREATE INDEX role_rules_guild_id_idx ON discord.role_rules USING btree (guild_id);
+
+
+--
 -- Name: validation_logs_created_at_idx; Type: INDEX; Schema: discord; Owner: -
 --
 
@@ -3979,6 +5202,20 @@ CREATE INDEX member_events_created_at_idx ON discord_dev.member_events USING btr
 --
 
 CREATE INDEX member_events_eligibility_idx ON discord_dev.member_events USING btree (member_number, discord_id, id) WHERE (kind = ANY (ARRAY['linked'::text, 'became_eligible'::text, 'became_ineligible'::text]));
+
+
+--
+-- Name: role_grace_grace_until_idx; Type: INDEX; Schema: discord_dev; Owner: -
+--
+
+CREATE INDEX role_grace_grace_until_idx ON discord_dev.role_grace USING btree (grace_until);
+
+
+--
+-- Name: role_rules_guild_id_idx; Type: INDEX; Schema: discord_dev; Owner: -
+--
+
+CREATE INDEX role_rules_guild_id_idx ON discord_dev.role_rules USING btree (guild_id);
 
 
 --
@@ -4248,6 +5485,34 @@ CREATE TRIGGER refresh_admins AFTER INSERT OR DELETE OR UPDATE OR TRUNCATE ON de
 
 
 --
+-- Name: facilities roles_changed; Type: TRIGGER; Schema: dev; Owner: -
+--
+
+CREATE TRIGGER roles_changed AFTER UPDATE ON dev.facilities REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION private.discord_dev_roles_facilities();
+
+
+--
+-- Name: members roles_changed; Type: TRIGGER; Schema: dev; Owner: -
+--
+
+CREATE TRIGGER roles_changed AFTER UPDATE ON dev.members REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION private.discord_dev_roles_members();
+
+
+--
+-- Name: positions roles_changed_added; Type: TRIGGER; Schema: dev; Owner: -
+--
+
+CREATE TRIGGER roles_changed_added AFTER INSERT ON dev.positions REFERENCING NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION private.discord_dev_roles_positions();
+
+
+--
+-- Name: positions roles_changed_updated; Type: TRIGGER; Schema: dev; Owner: -
+--
+
+CREATE TRIGGER roles_changed_updated AFTER UPDATE ON dev.positions REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION private.discord_dev_roles_positions();
+
+
+--
 -- Name: facilities set_updated_at; Type: TRIGGER; Schema: dev; Owner: -
 --
 
@@ -4283,6 +5548,41 @@ CREATE TRIGGER member_events_reconcile AFTER INSERT ON discord.validation_logs R
 
 
 --
+-- Name: guilds roles_changed; Type: TRIGGER; Schema: discord; Owner: -
+--
+
+CREATE TRIGGER roles_changed AFTER INSERT OR DELETE OR UPDATE OR TRUNCATE ON discord.guilds FOR EACH STATEMENT EXECUTE FUNCTION private.discord_roles_rules();
+
+
+--
+-- Name: member_events roles_changed; Type: TRIGGER; Schema: discord; Owner: -
+--
+
+CREATE TRIGGER roles_changed AFTER INSERT ON discord.member_events REFERENCING NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION private.discord_roles_links();
+
+
+--
+-- Name: role_rules roles_changed; Type: TRIGGER; Schema: discord; Owner: -
+--
+
+CREATE TRIGGER roles_changed AFTER INSERT OR DELETE OR UPDATE OR TRUNCATE ON discord.role_rules FOR EACH STATEMENT EXECUTE FUNCTION private.discord_roles_rules();
+
+
+--
+-- Name: guilds set_updated_at; Type: TRIGGER; Schema: discord; Owner: -
+--
+
+CREATE TRIGGER set_updated_at BEFORE UPDATE ON discord.guilds FOR EACH ROW EXECUTE FUNCTION private.set_updated_at();
+
+
+--
+-- Name: role_rules set_updated_at; Type: TRIGGER; Schema: discord; Owner: -
+--
+
+CREATE TRIGGER set_updated_at BEFORE UPDATE ON discord.role_rules FOR EACH ROW EXECUTE FUNCTION private.set_updated_at();
+
+
+--
 -- Name: verification_requests set_updated_at; Type: TRIGGER; Schema: discord; Owner: -
 --
 
@@ -4294,6 +5594,41 @@ CREATE TRIGGER set_updated_at BEFORE UPDATE ON discord.verification_requests FOR
 --
 
 CREATE TRIGGER member_events_reconcile AFTER INSERT ON discord_dev.validation_logs REFERENCING NEW TABLE AS checked FOR EACH STATEMENT EXECUTE FUNCTION private.discord_dev_member_events_reconcile();
+
+
+--
+-- Name: guilds roles_changed; Type: TRIGGER; Schema: discord_dev; Owner: -
+--
+
+CREATE TRIGGER roles_changed AFTER INSERT OR DELETE OR UPDATE OR TRUNCATE ON discord_dev.guilds FOR EACH STATEMENT EXECUTE FUNCTION private.discord_dev_roles_rules();
+
+
+--
+-- Name: member_events roles_changed; Type: TRIGGER; Schema: discord_dev; Owner: -
+--
+
+CREATE TRIGGER roles_changed AFTER INSERT ON discord_dev.member_events REFERENCING NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION private.discord_dev_roles_links();
+
+
+--
+-- Name: role_rules roles_changed; Type: TRIGGER; Schema: discord_dev; Owner: -
+--
+
+CREATE TRIGGER roles_changed AFTER INSERT OR DELETE OR UPDATE OR TRUNCATE ON discord_dev.role_rules FOR EACH STATEMENT EXECUTE FUNCTION private.discord_dev_roles_rules();
+
+
+--
+-- Name: guilds set_updated_at; Type: TRIGGER; Schema: discord_dev; Owner: -
+--
+
+CREATE TRIGGER set_updated_at BEFORE UPDATE ON discord_dev.guilds FOR EACH ROW EXECUTE FUNCTION private.set_updated_at();
+
+
+--
+-- Name: role_rules set_updated_at; Type: TRIGGER; Schema: discord_dev; Owner: -
+--
+
+CREATE TRIGGER set_updated_at BEFORE UPDATE ON discord_dev.role_rules FOR EACH ROW EXECUTE FUNCTION private.set_updated_at();
 
 
 --
@@ -4346,6 +5681,34 @@ CREATE TRIGGER refresh_admins AFTER INSERT OR DELETE OR UPDATE OR TRUNCATE ON pu
 
 
 --
+-- Name: facilities roles_changed; Type: TRIGGER; Schema: public; Owner: -
+--
+
+CREATE TRIGGER roles_changed AFTER UPDATE ON public.facilities REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION private.discord_roles_facilities();
+
+
+--
+-- Name: members roles_changed; Type: TRIGGER; Schema: public; Owner: -
+--
+
+CREATE TRIGGER roles_changed AFTER UPDATE ON public.members REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION private.discord_roles_members();
+
+
+--
+-- Name: positions roles_changed_added; Type: TRIGGER; Schema: public; Owner: -
+--
+
+CREATE TRIGGER roles_changed_added AFTER INSERT ON public.positions REFERENCING NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION private.discord_roles_positions();
+
+
+--
+-- Name: positions roles_changed_updated; Type: TRIGGER; Schema: public; Owner: -
+--
+
+CREATE TRIGGER roles_changed_updated AFTER UPDATE ON public.positions REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION private.discord_roles_positions();
+
+
+--
 -- Name: facilities set_updated_at; Type: TRIGGER; Schema: public; Owner: -
 --
 
@@ -4382,11 +5745,43 @@ ALTER TABLE ONLY dev.positions
 
 
 --
+-- Name: role_grace role_grace_guild_id_fkey; Type: FK CONSTRAINT; Schema: discord; Owner: -
+--
+
+ALTER TABLE ONLY discord.role_grace
+    ADD CONSTRAINT role_grace_guild_id_fkey FOREIGN KEY (guild_id) REFERENCES discord.guilds(guild_id) ON DELETE CASCADE;
+
+
+--
+-- Name: role_rules role_rules_guild_id_fkey; Type: FK CONSTRAINT; Schema: discord; Owner: -
+--
+
+ALTER TABLE ONLY discord.role_rules
+    ADD CONSTRAINT role_rules_guild_id_fkey FOREIGN KEY (guild_id) REFERENCES discord.guilds(guild_id) ON DELETE CASCADE;
+
+
+--
 -- Name: validation_logs validation_logs_run_id_fkey; Type: FK CONSTRAINT; Schema: discord; Owner: -
 --
 
 ALTER TABLE ONLY discord.validation_logs
     ADD CONSTRAINT validation_logs_run_id_fkey FOREIGN KEY (run_id) REFERENCES discord.validation_summaries(run_id) ON DELETE CASCADE;
+
+
+--
+-- Name: role_grace role_grace_guild_id_fkey; Type: FK CONSTRAINT; Schema: discord_dev; Owner: -
+--
+
+ALTER TABLE ONLY discord_dev.role_grace
+    ADD CONSTRAINT role_grace_guild_id_fkey FOREIGN KEY (guild_id) REFERENCES discord_dev.guilds(guild_id) ON DELETE CASCADE;
+
+
+--
+-- Name: role_rules role_rules_guild_id_fkey; Type: FK CONSTRAINT; Schema: discord_dev; Owner: -
+--
+
+ALTER TABLE ONLY discord_dev.role_rules
+    ADD CONSTRAINT role_rules_guild_id_fkey FOREIGN KEY (guild_id) REFERENCES discord_dev.guilds(guild_id) ON DELETE CASCADE;
 
 
 --
@@ -4514,10 +5909,31 @@ CREATE POLICY "Members read their own verification requests" ON discord.verifica
 
 
 --
+-- Name: role_grace The Discord bot reads grace periods; Type: POLICY; Schema: discord; Owner: -
+--
+
+CREATE POLICY "The Discord bot reads grace periods" ON discord.role_grace FOR SELECT TO discord_bot USING (true);
+
+
+--
+-- Name: guilds The Discord bot reads guilds; Type: POLICY; Schema: discord; Owner: -
+--
+
+CREATE POLICY "The Discord bot reads guilds" ON discord.guilds FOR SELECT TO discord_bot USING (true);
+
+
+--
 -- Name: member_events The Discord bot reads member events; Type: POLICY; Schema: discord; Owner: -
 --
 
 CREATE POLICY "The Discord bot reads member events" ON discord.member_events FOR SELECT TO discord_bot USING (true);
+
+
+--
+-- Name: role_rules The Discord bot reads role rules; Type: POLICY; Schema: discord; Owner: -
+--
+
+CREATE POLICY "The Discord bot reads role rules" ON discord.role_rules FOR SELECT TO discord_bot USING (true);
 
 
 --
@@ -4552,10 +5968,28 @@ CREATE POLICY "The Discord bot reads verification requests" ON discord.verificat
 ALTER TABLE discord.discord_link_audit ENABLE ROW LEVEL SECURITY;
 
 --
+-- Name: guilds; Type: ROW SECURITY; Schema: discord; Owner: -
+--
+
+ALTER TABLE discord.guilds ENABLE ROW LEVEL SECURITY;
+
+--
 -- Name: member_events; Type: ROW SECURITY; Schema: discord; Owner: -
 --
 
 ALTER TABLE discord.member_events ENABLE ROW LEVEL SECURITY;
+
+--
+-- Name: role_grace; Type: ROW SECURITY; Schema: discord; Owner: -
+--
+
+ALTER TABLE discord.role_grace ENABLE ROW LEVEL SECURITY;
+
+--
+-- Name: role_rules; Type: ROW SECURITY; Schema: discord; Owner: -
+--
+
+ALTER TABLE discord.role_rules ENABLE ROW LEVEL SECURITY;
 
 --
 -- Name: validation_logs; Type: ROW SECURITY; Schema: discord; Owner: -
@@ -4583,10 +6017,31 @@ CREATE POLICY "Members read their own verification requests" ON discord_dev.veri
 
 
 --
+-- Name: role_grace The Discord bot reads grace periods; Type: POLICY; Schema: discord_dev; Owner: -
+--
+
+CREATE POLICY "The Discord bot reads grace periods" ON discord_dev.role_grace FOR SELECT TO discord_bot USING (true);
+
+
+--
+-- Name: guilds The Discord bot reads guilds; Type: POLICY; Schema: discord_dev; Owner: -
+--
+
+CREATE POLICY "The Discord bot reads guilds" ON discord_dev.guilds FOR SELECT TO discord_bot USING (true);
+
+
+--
 -- Name: member_events The Discord bot reads member events; Type: POLICY; Schema: discord_dev; Owner: -
 --
 
 CREATE POLICY "The Discord bot reads member events" ON discord_dev.member_events FOR SELECT TO discord_bot USING (true);
+
+
+--
+-- Name: role_rules The Discord bot reads role rules; Type: POLICY; Schema: discord_dev; Owner: -
+--
+
+CREATE POLICY "The Discord bot reads role rules" ON discord_dev.role_rules FOR SELECT TO discord_bot USING (true);
 
 
 --
@@ -4621,10 +6076,28 @@ CREATE POLICY "The Discord bot reads verification requests" ON discord_dev.verif
 ALTER TABLE discord_dev.discord_link_audit ENABLE ROW LEVEL SECURITY;
 
 --
+-- Name: guilds; Type: ROW SECURITY; Schema: discord_dev; Owner: -
+--
+
+ALTER TABLE discord_dev.guilds ENABLE ROW LEVEL SECURITY;
+
+--
 -- Name: member_events; Type: ROW SECURITY; Schema: discord_dev; Owner: -
 --
 
 ALTER TABLE discord_dev.member_events ENABLE ROW LEVEL SECURITY;
+
+--
+-- Name: role_grace; Type: ROW SECURITY; Schema: discord_dev; Owner: -
+--
+
+ALTER TABLE discord_dev.role_grace ENABLE ROW LEVEL SECURITY;
+
+--
+-- Name: role_rules; Type: ROW SECURITY; Schema: discord_dev; Owner: -
+--
+
+ALTER TABLE discord_dev.role_rules ENABLE ROW LEVEL SECURITY;
 
 --
 -- Name: validation_logs; Type: ROW SECURITY; Schema: discord_dev; Owner: -
@@ -4924,6 +6397,15 @@ GRANT ALL ON FUNCTION discord.member_events_since(after_id bigint, max_rows inte
 
 
 --
+-- Name: FUNCTION nickname_for(template text, first_name text, last_name text, facility_code text, region_code text, member_number text); Type: ACL; Schema: discord; Owner: -
+--
+
+REVOKE ALL ON FUNCTION discord.nickname_for(template text, first_name text, last_name text, facility_code text, region_code text, member_number text) FROM PUBLIC;
+GRANT ALL ON FUNCTION discord.nickname_for(template text, first_name text, last_name text, facility_code text, region_code text, member_number text) TO discord_bot;
+GRANT ALL ON FUNCTION discord.nickname_for(template text, first_name text, last_name text, facility_code text, region_code text, member_number text) TO service_role;
+
+
+--
 -- Name: TABLE member_events; Type: ACL; Schema: discord_dev; Owner: -
 --
 
@@ -4938,6 +6420,15 @@ GRANT SELECT ON TABLE discord_dev.member_events TO discord_bot;
 REVOKE ALL ON FUNCTION discord_dev.member_events_since(after_id bigint, max_rows integer) FROM PUBLIC;
 GRANT ALL ON FUNCTION discord_dev.member_events_since(after_id bigint, max_rows integer) TO discord_bot;
 GRANT ALL ON FUNCTION discord_dev.member_events_since(after_id bigint, max_rows integer) TO service_role;
+
+
+--
+-- Name: FUNCTION nickname_for(template text, first_name text, last_name text, facility_code text, region_code text, member_number text); Type: ACL; Schema: discord_dev; Owner: -
+--
+
+REVOKE ALL ON FUNCTION discord_dev.nickname_for(template text, first_name text, last_name text, facility_code text, region_code text, member_number text) FROM PUBLIC;
+GRANT ALL ON FUNCTION discord_dev.nickname_for(template text, first_name text, last_name text, facility_code text, region_code text, member_number text) TO discord_bot;
+GRANT ALL ON FUNCTION discord_dev.nickname_for(template text, first_name text, last_name text, facility_code text, region_code text, member_number text) TO service_role;
 
 
 --
@@ -5037,6 +6528,65 @@ REVOKE ALL ON FUNCTION private.discord_dev_member_events_reconcile() FROM PUBLIC
 
 
 --
+-- Name: FUNCTION discord_dev_roles_end_grace(); Type: ACL; Schema: private; Owner: -
+--
+
+REVOKE ALL ON FUNCTION private.discord_dev_roles_end_grace() FROM PUBLIC;
+GRANT ALL ON FUNCTION private.discord_dev_roles_end_grace() TO service_role;
+
+
+--
+-- Name: FUNCTION discord_dev_roles_facilities(); Type: ACL; Schema: private; Owner: -
+--
+
+REVOKE ALL ON FUNCTION private.discord_dev_roles_facilities() FROM PUBLIC;
+
+
+--
+-- Name: FUNCTION discord_dev_roles_links(); Type: ACL; Schema: private; Owner: -
+--
+
+REVOKE ALL ON FUNCTION private.discord_dev_roles_links() FROM PUBLIC;
+
+
+--
+-- Name: FUNCTION discord_dev_roles_members(); Type: ACL; Schema: private; Owner: -
+--
+
+REVOKE ALL ON FUNCTION private.discord_dev_roles_members() FROM PUBLIC;
+
+
+--
+-- Name: FUNCTION discord_dev_roles_positions(); Type: ACL; Schema: private; Owner: -
+--
+
+REVOKE ALL ON FUNCTION private.discord_dev_roles_positions() FROM PUBLIC;
+
+
+--
+-- Name: FUNCTION discord_dev_roles_refresh(p_members text[], p_cause text, p_source text, p_request_id text); Type: ACL; Schema: private; Owner: -
+--
+
+REVOKE ALL ON FUNCTION private.discord_dev_roles_refresh(p_members text[], p_cause text, p_source text, p_request_id text) FROM PUBLIC;
+GRANT ALL ON FUNCTION private.discord_dev_roles_refresh(p_members text[], p_cause text, p_source text, p_request_id text) TO service_role;
+
+
+--
+-- Name: FUNCTION discord_dev_roles_refresh_all(p_cause text, p_source text); Type: ACL; Schema: private; Owner: -
+--
+
+REVOKE ALL ON FUNCTION private.discord_dev_roles_refresh_all(p_cause text, p_source text) FROM PUBLIC;
+GRANT ALL ON FUNCTION private.discord_dev_roles_refresh_all(p_cause text, p_source text) TO service_role;
+
+
+--
+-- Name: FUNCTION discord_dev_roles_rules(); Type: ACL; Schema: private; Owner: -
+--
+
+REVOKE ALL ON FUNCTION private.discord_dev_roles_rules() FROM PUBLIC;
+
+
+--
 -- Name: FUNCTION discord_dev_unlink_discord(p_member_number text, p_discord_id text, p_requested_by text, p_auth0_user_id text, p_reason text, p_request_id text); Type: ACL; Schema: private; Owner: -
 --
 
@@ -5073,6 +6623,65 @@ REVOKE ALL ON FUNCTION private.discord_member_events_reconcile() FROM PUBLIC;
 
 
 --
+-- Name: FUNCTION discord_roles_end_grace(); Type: ACL; Schema: private; Owner: -
+--
+
+REVOKE ALL ON FUNCTION private.discord_roles_end_grace() FROM PUBLIC;
+GRANT ALL ON FUNCTION private.discord_roles_end_grace() TO service_role;
+
+
+--
+-- Name: FUNCTION discord_roles_facilities(); Type: ACL; Schema: private; Owner: -
+--
+
+REVOKE ALL ON FUNCTION private.discord_roles_facilities() FROM PUBLIC;
+
+
+--
+-- Name: FUNCTION discord_roles_links(); Type: ACL; Schema: private; Owner: -
+--
+
+REVOKE ALL ON FUNCTION private.discord_roles_links() FROM PUBLIC;
+
+
+--
+-- Name: FUNCTION discord_roles_members(); Type: ACL; Schema: private; Owner: -
+--
+
+REVOKE ALL ON FUNCTION private.discord_roles_members() FROM PUBLIC;
+
+
+--
+-- Name: FUNCTION discord_roles_positions(); Type: ACL; Schema: private; Owner: -
+--
+
+REVOKE ALL ON FUNCTION private.discord_roles_positions() FROM PUBLIC;
+
+
+--
+-- Name: FUNCTION discord_roles_refresh(p_members text[], p_cause text, p_source text, p_request_id text); Type: ACL; Schema: private; Owner: -
+--
+
+REVOKE ALL ON FUNCTION private.discord_roles_refresh(p_members text[], p_cause text, p_source text, p_request_id text) FROM PUBLIC;
+GRANT ALL ON FUNCTION private.discord_roles_refresh(p_members text[], p_cause text, p_source text, p_request_id text) TO service_role;
+
+
+--
+-- Name: FUNCTION discord_roles_refresh_all(p_cause text, p_source text); Type: ACL; Schema: private; Owner: -
+--
+
+REVOKE ALL ON FUNCTION private.discord_roles_refresh_all(p_cause text, p_source text) FROM PUBLIC;
+GRANT ALL ON FUNCTION private.discord_roles_refresh_all(p_cause text, p_source text) TO service_role;
+
+
+--
+-- Name: FUNCTION discord_roles_rules(); Type: ACL; Schema: private; Owner: -
+--
+
+REVOKE ALL ON FUNCTION private.discord_roles_rules() FROM PUBLIC;
+
+
+--
 -- Name: FUNCTION discord_unlink_discord(p_member_number text, p_discord_id text, p_requested_by text, p_auth0_user_id text, p_reason text, p_request_id text); Type: ACL; Schema: private; Owner: -
 --
 
@@ -5103,6 +6712,14 @@ GRANT ALL ON FUNCTION private.jwt_member_number() TO service_role;
 REVOKE ALL ON FUNCTION private.member_event_changes(old_row jsonb, new_row jsonb, fields text[]) FROM PUBLIC;
 GRANT ALL ON FUNCTION private.member_event_changes(old_row jsonb, new_row jsonb, fields text[]) TO authenticated;
 GRANT ALL ON FUNCTION private.member_event_changes(old_row jsonb, new_row jsonb, fields text[]) TO service_role;
+
+
+--
+-- Name: FUNCTION member_event_next_base(); Type: ACL; Schema: private; Owner: -
+--
+
+REVOKE ALL ON FUNCTION private.member_event_next_base() FROM PUBLIC;
+GRANT ALL ON FUNCTION private.member_event_next_base() TO service_role;
 
 
 --
@@ -5373,6 +6990,14 @@ GRANT SELECT,USAGE ON SEQUENCE discord.discord_link_audit_id_seq TO service_role
 
 
 --
+-- Name: TABLE guilds; Type: ACL; Schema: discord; Owner: -
+--
+
+GRANT ALL ON TABLE discord.guilds TO service_role;
+GRANT SELECT ON TABLE discord.guilds TO discord_bot;
+
+
+--
 -- Name: TABLE validation_logs; Type: ACL; Schema: discord; Owner: -
 --
 
@@ -5394,6 +7019,205 @@ GRANT SELECT ON TABLE discord.validation_summaries TO discord_bot;
 
 GRANT SELECT ON TABLE discord.ineligible_links TO service_role;
 GRANT SELECT ON TABLE discord.ineligible_links TO discord_bot;
+
+
+--
+-- Name: TABLE role_rules; Type: ACL; Schema: discord; Owner: -
+--
+
+GRANT ALL ON TABLE discord.role_rules TO service_role;
+GRANT SELECT ON TABLE discord.role_rules TO discord_bot;
+
+
+--
+-- Name: TABLE managed_roles; Type: ACL; Schema: discord; Owner: -
+--
+
+GRANT SELECT ON TABLE discord.managed_roles TO service_role;
+GRANT SELECT ON TABLE discord.managed_roles TO discord_bot;
+
+
+--
+-- Name: TABLE role_grace; Type: ACL; Schema: discord; Owner: -
+--
+
+GRANT ALL ON TABLE discord.role_grace TO service_role;
+GRANT SELECT ON TABLE discord.role_grace TO discord_bot;
+
+
+--
+-- Name: TABLE facilities; Type: ACL; Schema: public; Owner: -
+--
+
+GRANT ALL ON TABLE public.facilities TO service_role;
+GRANT SELECT ON TABLE public.facilities TO authenticated;
+GRANT SELECT ON TABLE public.facilities TO discord_bot;
+
+
+--
+-- Name: TABLE members; Type: ACL; Schema: public; Owner: -
+--
+
+GRANT ALL ON TABLE public.members TO service_role;
+GRANT SELECT ON TABLE public.members TO authenticated;
+
+
+--
+-- Name: COLUMN members.id; Type: ACL; Schema: public; Owner: -
+--
+
+GRANT SELECT(id) ON TABLE public.members TO discord_bot;
+
+
+--
+-- Name: COLUMN members.member_number; Type: ACL; Schema: public; Owner: -
+--
+
+GRANT SELECT(member_number) ON TABLE public.members TO discord_bot;
+
+
+--
+-- Name: COLUMN members.first_name; Type: ACL; Schema: public; Owner: -
+--
+
+GRANT SELECT(first_name) ON TABLE public.members TO discord_bot;
+
+
+--
+-- Name: COLUMN members.last_name; Type: ACL; Schema: public; Owner: -
+--
+
+GRANT SELECT(last_name) ON TABLE public.members TO discord_bot;
+
+
+--
+-- Name: COLUMN members.email; Type: ACL; Schema: public; Owner: -
+--
+
+GRANT UPDATE(email) ON TABLE public.members TO authenticated;
+
+
+--
+-- Name: COLUMN members.facility_code; Type: ACL; Schema: public; Owner: -
+--
+
+GRANT SELECT(facility_code) ON TABLE public.members TO discord_bot;
+
+
+--
+-- Name: COLUMN members.facility_name; Type: ACL; Schema: public; Owner: -
+--
+
+GRANT SELECT(facility_name) ON TABLE public.members TO discord_bot;
+
+
+--
+-- Name: COLUMN members.region_code; Type: ACL; Schema: public; Owner: -
+--
+
+GRANT SELECT(region_code) ON TABLE public.members TO discord_bot;
+
+
+--
+-- Name: COLUMN members.region_name; Type: ACL; Schema: public; Owner: -
+--
+
+GRANT SELECT(region_name) ON TABLE public.members TO discord_bot;
+
+
+--
+-- Name: COLUMN members.member_type_id; Type: ACL; Schema: public; Owner: -
+--
+
+GRANT SELECT(member_type_id) ON TABLE public.members TO discord_bot;
+
+
+--
+-- Name: COLUMN members.member_type; Type: ACL; Schema: public; Owner: -
+--
+
+GRANT SELECT(member_type) ON TABLE public.members TO discord_bot;
+
+
+--
+-- Name: COLUMN members.status; Type: ACL; Schema: public; Owner: -
+--
+
+GRANT SELECT(status) ON TABLE public.members TO discord_bot;
+
+
+--
+-- Name: COLUMN members.discord_id; Type: ACL; Schema: public; Owner: -
+--
+
+GRANT SELECT(discord_id) ON TABLE public.members TO discord_bot;
+
+
+--
+-- Name: COLUMN members.discord_username; Type: ACL; Schema: public; Owner: -
+--
+
+GRANT SELECT(discord_username) ON TABLE public.members TO discord_bot;
+
+
+--
+-- Name: COLUMN members.discord_verified; Type: ACL; Schema: public; Owner: -
+--
+
+GRANT SELECT(discord_verified) ON TABLE public.members TO discord_bot;
+
+
+--
+-- Name: COLUMN members.verified_at; Type: ACL; Schema: public; Owner: -
+--
+
+GRANT SELECT(verified_at) ON TABLE public.members TO discord_bot;
+
+
+--
+-- Name: COLUMN members.last_sync; Type: ACL; Schema: public; Owner: -
+--
+
+GRANT SELECT(last_sync) ON TABLE public.members TO discord_bot;
+
+
+--
+-- Name: COLUMN members.created_at; Type: ACL; Schema: public; Owner: -
+--
+
+GRANT SELECT(created_at) ON TABLE public.members TO discord_bot;
+
+
+--
+-- Name: COLUMN members.updated_at; Type: ACL; Schema: public; Owner: -
+--
+
+GRANT SELECT(updated_at) ON TABLE public.members TO discord_bot;
+
+
+--
+-- Name: TABLE positions; Type: ACL; Schema: public; Owner: -
+--
+
+GRANT ALL ON TABLE public.positions TO service_role;
+GRANT SELECT ON TABLE public.positions TO authenticated;
+GRANT SELECT ON TABLE public.positions TO discord_bot;
+
+
+--
+-- Name: TABLE role_rule_matches; Type: ACL; Schema: discord; Owner: -
+--
+
+GRANT SELECT ON TABLE discord.role_rule_matches TO service_role;
+GRANT SELECT ON TABLE discord.role_rule_matches TO discord_bot;
+
+
+--
+-- Name: TABLE member_roles; Type: ACL; Schema: discord; Owner: -
+--
+
+GRANT SELECT ON TABLE discord.member_roles TO service_role;
+GRANT SELECT ON TABLE discord.member_roles TO discord_bot;
 
 
 --
@@ -5434,6 +7258,14 @@ GRANT SELECT,USAGE ON SEQUENCE discord_dev.discord_link_audit_id_seq TO service_
 
 
 --
+-- Name: TABLE guilds; Type: ACL; Schema: discord_dev; Owner: -
+--
+
+GRANT ALL ON TABLE discord_dev.guilds TO service_role;
+GRANT SELECT ON TABLE discord_dev.guilds TO discord_bot;
+
+
+--
 -- Name: TABLE validation_logs; Type: ACL; Schema: discord_dev; Owner: -
 --
 
@@ -5455,6 +7287,46 @@ GRANT SELECT ON TABLE discord_dev.validation_summaries TO discord_bot;
 
 GRANT SELECT ON TABLE discord_dev.ineligible_links TO service_role;
 GRANT SELECT ON TABLE discord_dev.ineligible_links TO discord_bot;
+
+
+--
+-- Name: TABLE role_rules; Type: ACL; Schema: discord_dev; Owner: -
+--
+
+GRANT ALL ON TABLE discord_dev.role_rules TO service_role;
+GRANT SELECT ON TABLE discord_dev.role_rules TO discord_bot;
+
+
+--
+-- Name: TABLE managed_roles; Type: ACL; Schema: discord_dev; Owner: -
+--
+
+GRANT SELECT ON TABLE discord_dev.managed_roles TO service_role;
+GRANT SELECT ON TABLE discord_dev.managed_roles TO discord_bot;
+
+
+--
+-- Name: TABLE role_grace; Type: ACL; Schema: discord_dev; Owner: -
+--
+
+GRANT ALL ON TABLE discord_dev.role_grace TO service_role;
+GRANT SELECT ON TABLE discord_dev.role_grace TO discord_bot;
+
+
+--
+-- Name: TABLE role_rule_matches; Type: ACL; Schema: discord_dev; Owner: -
+--
+
+GRANT SELECT ON TABLE discord_dev.role_rule_matches TO service_role;
+GRANT SELECT ON TABLE discord_dev.role_rule_matches TO discord_bot;
+
+
+--
+-- Name: TABLE member_roles; Type: ACL; Schema: discord_dev; Owner: -
+--
+
+GRANT SELECT ON TABLE discord_dev.member_roles TO service_role;
+GRANT SELECT ON TABLE discord_dev.member_roles TO discord_bot;
 
 
 --
@@ -5615,6 +7487,27 @@ GRANT SELECT,INSERT,DELETE ON TABLE private.discord_dev_completion_failures TO s
 
 
 --
+-- Name: TABLE discord_dev_roles_state; Type: ACL; Schema: private; Owner: -
+--
+
+GRANT ALL ON TABLE private.discord_dev_roles_state TO service_role;
+
+
+--
+-- Name: TABLE discord_roles_state; Type: ACL; Schema: private; Owner: -
+--
+
+GRANT ALL ON TABLE private.discord_roles_state TO service_role;
+
+
+--
+-- Name: TABLE member_event_xids; Type: ACL; Schema: private; Owner: -
+--
+
+GRANT INSERT,DELETE ON TABLE private.member_event_xids TO service_role;
+
+
+--
 -- Name: TABLE public_admins; Type: ACL; Schema: private; Owner: -
 --
 
@@ -5658,15 +7551,6 @@ GRANT SELECT,INSERT,UPDATE ON TABLE private.public_sync_state TO service_role;
 
 
 --
--- Name: TABLE facilities; Type: ACL; Schema: public; Owner: -
---
-
-GRANT ALL ON TABLE public.facilities TO service_role;
-GRANT SELECT ON TABLE public.facilities TO authenticated;
-GRANT SELECT ON TABLE public.facilities TO discord_bot;
-
-
---
 -- Name: SEQUENCE facilities_id_seq; Type: ACL; Schema: public; Owner: -
 --
 
@@ -5674,160 +7558,10 @@ GRANT SELECT,USAGE ON SEQUENCE public.facilities_id_seq TO service_role;
 
 
 --
--- Name: TABLE members; Type: ACL; Schema: public; Owner: -
---
-
-GRANT ALL ON TABLE public.members TO service_role;
-GRANT SELECT ON TABLE public.members TO authenticated;
-
-
---
--- Name: COLUMN members.id; Type: ACL; Schema: public; Owner: -
---
-
-GRANT SELECT(id) ON TABLE public.members TO discord_bot;
-
-
---
--- Name: COLUMN members.member_number; Type: ACL; Schema: public; Owner: -
---
-
-GRANT SELECT(member_number) ON TABLE public.members TO discord_bot;
-
-
---
--- Name: COLUMN members.first_name; Type: ACL; Schema: public; Owner: -
---
-
-GRANT SELECT(first_name) ON TABLE public.members TO discord_bot;
-
-
---
--- Name: COLUMN members.last_name; Type: ACL; Schema: public; Owner: -
---
-
-GRANT SELECT(last_name) ON TABLE public.members TO discord_bot;
-
-
---
--- Name: COLUMN members.email; Type: ACL; Schema: public; Owner: -
---
-
-GRANT UPDATE(email) ON TABLE public.members TO authenticated;
-
-
---
--- Name: COLUMN members.facility_code; Type: ACL; Schema: public; Owner: -
---
-
-GRANT SELECT(facility_code) ON TABLE public.members TO discord_bot;
-
-
---
--- Name: COLUMN members.facility_name; Type: ACL; Schema: public; Owner: -
---
-
-GRANT SELECT(facility_name) ON TABLE public.members TO discord_bot;
-
-
---
--- Name: COLUMN members.region_code; Type: ACL; Schema: public; Owner: -
---
-
-GRANT SELECT(region_code) ON TABLE public.members TO discord_bot;
-
-
---
--- Name: COLUMN members.region_name; Type: ACL; Schema: public; Owner: -
---
-
-GRANT SELECT(region_name) ON TABLE public.members TO discord_bot;
-
-
---
--- Name: COLUMN members.member_type_id; Type: ACL; Schema: public; Owner: -
---
-
-GRANT SELECT(member_type_id) ON TABLE public.members TO discord_bot;
-
-
---
--- Name: COLUMN members.member_type; Type: ACL; Schema: public; Owner: -
---
-
-GRANT SELECT(member_type) ON TABLE public.members TO discord_bot;
-
-
---
--- Name: COLUMN members.status; Type: ACL; Schema: public; Owner: -
---
-
-GRANT SELECT(status) ON TABLE public.members TO discord_bot;
-
-
---
--- Name: COLUMN members.discord_id; Type: ACL; Schema: public; Owner: -
---
-
-GRANT SELECT(discord_id) ON TABLE public.members TO discord_bot;
-
-
---
--- Name: COLUMN members.discord_username; Type: ACL; Schema: public; Owner: -
---
-
-GRANT SELECT(discord_username) ON TABLE public.members TO discord_bot;
-
-
---
--- Name: COLUMN members.discord_verified; Type: ACL; Schema: public; Owner: -
---
-
-GRANT SELECT(discord_verified) ON TABLE public.members TO discord_bot;
-
-
---
--- Name: COLUMN members.verified_at; Type: ACL; Schema: public; Owner: -
---
-
-GRANT SELECT(verified_at) ON TABLE public.members TO discord_bot;
-
-
---
--- Name: COLUMN members.last_sync; Type: ACL; Schema: public; Owner: -
---
-
-GRANT SELECT(last_sync) ON TABLE public.members TO discord_bot;
-
-
---
--- Name: COLUMN members.created_at; Type: ACL; Schema: public; Owner: -
---
-
-GRANT SELECT(created_at) ON TABLE public.members TO discord_bot;
-
-
---
--- Name: COLUMN members.updated_at; Type: ACL; Schema: public; Owner: -
---
-
-GRANT SELECT(updated_at) ON TABLE public.members TO discord_bot;
-
-
---
 -- Name: SEQUENCE members_id_seq; Type: ACL; Schema: public; Owner: -
 --
 
 GRANT SELECT,USAGE ON SEQUENCE public.members_id_seq TO service_role;
-
-
---
--- Name: TABLE positions; Type: ACL; Schema: public; Owner: -
---
-
-GRANT ALL ON TABLE public.positions TO service_role;
-GRANT SELECT ON TABLE public.positions TO authenticated;
-GRANT SELECT ON TABLE public.positions TO discord_bot;
 
 
 --

@@ -21,6 +21,8 @@ const EXPECTED = [
   ["mynatca-cleanup-production", "30 8 * * *"],
   ["mynatca-health-development", "*/5 * * * *"],
   ["mynatca-health-production", "*/5 * * * *"],
+  ["mynatca-role-grace-development", "*/15 * * * *"],
+  ["mynatca-role-grace-production", "*/15 * * * *"],
   ["mynatca-sync-development", "0 */6 * * *"],
   ["mynatca-sync-production", "0 */6 * * *"],
   ["mynatca-sync-resume-development", "*/2 * * * *"],
@@ -31,7 +33,7 @@ const EXPECTED = [
 async function assertJobs() {
   const jobs = await db`select jobname, schedule from cron.job
                         where jobname like 'mynatca-%' order by jobname, jobid`;
-  assertEquals(jobs.length, 8, JSON.stringify(jobs));
+  assertEquals(jobs.length, EXPECTED.length, JSON.stringify(jobs));
   assertEquals(new Set(jobs.map((j) => j.jobname)).size, jobs.length, "job names are unique");
   assertEquals(jobs.map((j) => [j.jobname, j.schedule]), EXPECTED);
 }

@@ -5,8 +5,8 @@ select plan(76);
 
 select tables_are('public', array['members', 'positions', 'facilities', 'regions', 'sync_logs', 'sync_cursor']);
 select tables_are('discord', array['verification_requests', 'discord_link_audit', 'validation_logs', 'validation_summaries',
-  'member_events']);
-select views_are('discord', array['ineligible_links']);
+  'member_events', 'guilds', 'role_rules', 'role_grace']);
+select views_are('discord', array['ineligible_links', 'role_rule_matches', 'member_roles', 'managed_roles']);
 
 select columns_are('public', 'members', array['id', 'member_number', 'first_name', 'last_name', 'email', 'source_email',
   'facility_code', 'facility_name', 'region_code', 'region_name', 'member_type_id', 'member_type',

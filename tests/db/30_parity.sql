@@ -28,11 +28,11 @@ create function pg_temp.onto(fact text, target text) returns text language sql i
     when 'development' then
       regexp_replace(
         regexp_replace(fact, '\mpublic(_admins|_refresh_admins)?\M', 'dev\1', 'g'),
-        '(?<!-)\mdiscord(_create_verification|_complete_verification|_completion_failures|_unlink_discord|_member_events_[a-z_]+)?\M',
+        '(?<!-)\mdiscord(_create_verification|_complete_verification|_completion_failures|_unlink_discord|_member_events_[a-z_]+|_roles_[a-z_]+)?\M',
         'discord_dev\1', 'g')
     when 'production' then
       regexp_replace(
-        regexp_replace(fact, '\mdiscord_dev(_create_verification|_complete_verification|_completion_failures|_unlink_discord|_member_events_[a-z_]+)?\M',
+        regexp_replace(fact, '\mdiscord_dev(_create_verification|_complete_verification|_completion_failures|_unlink_discord|_member_events_[a-z_]+|_roles_[a-z_]+)?\M',
                        'discord\1', 'g'),
         '\mdev(_admins|_refresh_admins)?\M', 'public\1', 'g')
   end

@@ -6,7 +6,7 @@
 import type { RequestSql } from "./postgrest.ts";
 
 type Filter =
-  | { op: "eq"; column: string; param: string }
+  | { op: "eq" | "gt"; column: string; param: string }
   | { op: "notNull"; column: string };
 
 export interface ClientRead {
@@ -185,6 +185,47 @@ export const BOT_READS = {
     order: { column: "started_at", ascending: false },
     limit: 1,
   },
+  // The bot's reconciliation (docs/clients.md, "Discord roles"): the
+  // guild's settings, the roles it manages, what each linked member should
+  // hold, page by page (keyset on discord_id).
+  guild: {
+    title: "A guild's settings",
+    client: "bot",
+    schema: "discord",
+    table: "guilds",
+    columns: ["guild_id", "name", "nickname_template"],
+    filters: [{ op: "eq", column: "guild_id", param: "guildId" }],
+  },
+  managedRoles: {
+    title: "The roles the bot manages in a guild",
+    client: "bot",
+    schema: "discord",
+    table: "managed_roles",
+    columns: ["role_id"],
+    filters: [{ op: "eq", column: "guild_id", param: "guildId" }],
+    order: { column: "role_id", ascending: true },
+  },
+  memberRolesPage: {
+    title: "What each linked member should hold, page by page",
+    client: "bot",
+    schema: "discord",
+    table: "member_roles",
+    columns: ["discord_id", "member_number", "role_ids", "nickname", "grace_until"],
+    filters: [
+      { op: "eq", column: "guild_id", param: "guildId" },
+      { op: "gt", column: "discord_id", param: "afterDiscordId" },
+    ],
+    order: { column: "discord_id", ascending: true },
+    limit: 1000,
+  },
+  memberRolesOf: {
+    title: "What one Discord account should hold",
+    client: "bot",
+    schema: "discord",
+    table: "member_roles",
+    columns: ["guild_id", "role_ids", "nickname", "grace_until"],
+    filters: [{ op: "eq", column: "discord_id", param: "discordId" }],
+  },
 } satisfies Record<string, ClientRead>;
 
 /** Production's schema name, or development's twin. */
@@ -197,9 +238,9 @@ const quote = (value: string) => JSON.stringify(value);
 
 function filterJs(filters: Filter[]): string {
   return filters.map((f) =>
-    f.op === "eq"
-      ? `\n  .eq(${quote(f.column)}, ${f.param})`
-      : `\n  .not(${quote(f.column)}, "is", null)`
+    f.op === "notNull"
+      ? `\n  .not(${quote(f.column)}, "is", null)`
+      : `\n  .${f.op}(${quote(f.column)}, ${f.param})`
   ).join("");
 }
 
@@ -232,7 +273,7 @@ function where(filters: Filter[], params: Record<string, unknown>, values: unkno
   const parts = filters.map((f) => {
     if (f.op === "notNull") return `${f.column} is not null`;
     values.push(f.param in params ? params[f.param] : JSON.parse(f.param));
-    return `${f.column} = $${values.length}`;
+    return `${f.column} ${f.op === "eq" ? "=" : ">"} $${values.length}`;
   });
   return parts.length ? ` where ${parts.join(" and ")}` : "";
 }
