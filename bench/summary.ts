@@ -145,6 +145,30 @@ if (s) {
   }
 }
 
+const r = await read("bench-results/roles.json");
+if (r) {
+  const ratioSpread = (a: Spread, b: Spread): Spread => {
+    const runs = a.runs.map((x) => x / b.median);
+    return { median: a.median / b.median, min: Math.min(...runs), max: Math.max(...runs), runs };
+  };
+  const roleGoal = (what: string, key: string, limit: number) => {
+    const x = ratioSpread(r.with_rules[key], r.without[key]);
+    goal(
+      `${what} with 30 rules ≤ ${limit}× without (${r.members} members, ${r.linked} linked)`,
+      `${fmt(x, 2)}×`,
+      verdict(x, "≤", limit),
+    );
+  };
+  roleGoal("no-op sync", "noop", 1.1);
+  roleGoal("full sync (every member changed)", "every_member_changed", 1.25);
+  roleGoal("first load", "first_load", 1.25);
+  goal(
+    `rule edit giving every active member a role < 10 s (${r.rule_edit.events} events)`,
+    `${fmt(r.rule_edit.seconds)} s`,
+    verdict(r.rule_edit.seconds, "≤", 10),
+  );
+}
+
 if (lines.length) {
   const taken = [v && `verification ${v.taken_at}`, s && `sync ${s.taken_at}`].filter(Boolean);
   console.log(`\n### Goals, judged on the median (results of ${taken.join(", ")})\n`);

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# `npm run bench`: the verification and sync benchmarks against the local
+# `npm run bench`: the verification, sync and Discord role benchmarks against the local
 # stack, then the goals checked against their results. They reset the
 # development schemas; raw results land in bench-results/.
 # Shorter runs: BENCH_SECONDS, BENCH_REPEATS, BENCH_SYNC_SIZES (see bench/*.ts).
@@ -43,6 +43,7 @@ started=$SECONDS
 echo "bench: $CORES cores, load average $(cut -d' ' -f1-3 /proc/loadavg) at the start"
 phase "verification" scripts/deno run -A bench/verification.ts
 phase "sync" scripts/deno run -A bench/sync_bench.ts
+phase "roles" scripts/deno run -A bench/roles_bench.ts
 mkdir -p bench-results
 (IFS=,; echo "{\"cores\": $CORES, ${MACHINE[*]}}") >bench-results/machine.json
 scripts/deno run -A bench/summary.ts

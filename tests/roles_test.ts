@@ -3,7 +3,7 @@
 // the sync on a small legacy source, the grace job's own schedule command,
 // and the bot's documented reads run as the Data API runs them.
 import { assert, assertEquals, assertMatch } from "./assert.ts";
-import { afterAll, db, DB_URL, denoLockArgs, test } from "./helpers.ts";
+import { db, DB_URL, denoLockArgs, test } from "./helpers.ts";
 import { asRequest } from "./support/postgrest.ts";
 import { type ClientRead, runRead } from "./support/client_reads.ts";
 import { BOT_READS } from "./support/client_reads.ts";
