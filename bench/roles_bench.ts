@@ -18,6 +18,7 @@ import { fmt, type Spread, spread } from "./lib.ts";
 import { linkMembers } from "./sync_bench_stats.ts";
 import { db, LINKED_SHARE, progress, repeated, resetDev, step } from "./sync_bench_harness.ts";
 import { envNumber } from "./lib.ts";
+import { applyPolicy, policySchema } from "../scripts/roles_policy.ts";
 
 const MEMBERS = envNumber("BENCH_ROLES_MEMBERS", 200_000);
 const GUILD = "700000000000000001";
@@ -42,50 +43,34 @@ const codesOf = async (): Promise<Codes> => ({
   ] as Codes["regions"],
 });
 
-/** The 30 rules. */
+/** The 30 rules, written as `npm run roles -- apply` writes a policy file. */
 async function writePolicy({ facilities, regions }: Codes) {
-  await db`insert into discord_dev.guilds (guild_id, name, nickname_template)
-           values (${GUILD}, 'Bench', '{first_name} {last_name} | {facility_code}')`;
   let role = 800000000000000000n;
-  const rules = [
-    {
-      role_id: String(++role),
-      description: "Member",
-      position_types: null,
-      facility_codes: null,
-      region_codes: null,
-      grace_days: 7,
-    },
-    ...facilities.map((f) => ({
-      role_id: String(++role),
-      description: `${f.facility_code} FacRep`,
-      position_types: ["facrep"],
-      facility_codes: [f.facility_code],
-      region_codes: null,
-      grace_days: 0,
-    })),
-    {
-      role_id: String(++role),
-      description: "NEB",
-      position_types: ["neb"],
-      facility_codes: null,
-      region_codes: null,
-      grace_days: 0,
-    },
-    ...regions.map((r) => ({
-      role_id: String(++role),
-      description: `${r.region_code} RVP`,
-      position_types: ["regional"],
-      facility_codes: null,
-      region_codes: [r.region_code],
-      grace_days: 0,
-    })),
-  ];
-  await db`select set_config('mynatca.roles_refresh', 'deferred', false)`;
-  await db`insert into discord_dev.role_rules ${db(rules.map((r) => ({ ...r, guild_id: GUILD })))}`;
-  await db`select set_config('mynatca.roles_refresh', '', false)`;
-  await db`select private.discord_dev_roles_refresh_all('rule', 'role-rules')`;
-  return rules.length;
+  const next = () => String(++role);
+  const policy = policySchema.parse({
+    guilds: [{
+      guild_id: GUILD,
+      name: "Bench",
+      nickname_template: "{first_name} {last_name} | {facility_code}",
+      rules: [
+        { role_id: next(), description: "Member", grace_days: 7 },
+        ...facilities.map((f) => ({
+          role_id: next(),
+          description: `${f.facility_code} FacRep`,
+          position_types: ["facrep"],
+          facility_codes: [f.facility_code],
+        })),
+        { role_id: next(), description: "NEB", position_types: ["neb"] },
+        ...regions.map((r) => ({
+          role_id: next(),
+          description: `${r.region_code} RVP`,
+          position_types: ["regional"],
+          region_codes: [r.region_code],
+        })),
+      ],
+    }],
+  });
+  await applyPolicy(db, "development", policy, false);
 }
 
 let edits = 0;
