@@ -5,6 +5,7 @@ import { closePools, getSql } from "../shared/db.ts";
 import { localEnv } from "../local/stack.ts";
 import { FUNCTIONS, functionsRouter } from "../local/router.ts";
 import { runNetWorker } from "../local/net_worker.ts";
+import { backgroundSettled } from "../shared/background.ts";
 import { LOCAL_JWKS_PATH, localJwks } from "../local/issuer.ts";
 
 const env = await localEnv();
@@ -55,7 +56,9 @@ const within = (ms: number, work: Promise<unknown>) =>
 async function shutdown() {
   if (stop.signal.aborted) return;
   stop.abort(); // no new connections, no new pg_net rounds
-  await within(GRACE_MS, Promise.all([server.finished, worker]));
+  // Alert deliveries started after an answer are finished too, or cut off
+  // like the rest; a cut-off delivery is leased, and retried by a later pass.
+  await within(GRACE_MS, Promise.all([server.finished, worker, backgroundSettled()]));
   await within(150, closePools());
   Deno.exit(0);
 }

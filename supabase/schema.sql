@@ -377,6 +377,51 @@ CREATE FUNCTION discord_dev.nickname_for(template text, first_name text, last_na
 
 
 --
+-- Name: alert_from_sync_log(); Type: FUNCTION; Schema: private; Owner: -
+--
+
+CREATE FUNCTION private.alert_from_sync_log() RETURNS trigger
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO ''
+    AS $$
+declare
+  d jsonb := coalesce(new.error_details, '{}');
+  kind text := case new.status
+    when 'abandoned' then 'abandoned'
+    when 'deactivation_refused' then 'deactivation_refused'
+    when 'unhealthy' then 'unhealthy'
+    else 'failed' end;
+begin
+  insert into private.alert_occurrences (environment, kind, table_name, sync_id, code, details, at)
+  values (
+    tg_argv[0], kind, new.table_name, new.sync_id,
+    case kind
+      when 'failed' then coalesce(d ->> 'code', 'sync:failed')
+      when 'abandoned' then 'sync:abandoned'
+      when 'deactivation_refused' then 'sync:deactivation_refused'
+      else 'health:' || coalesce(d ->> 'status_code',
+                                 case when (d ->> 'timed_out')::boolean then 'timeout' end,
+                                 'no_answer') end,
+    jsonb_strip_nulls(jsonb_build_object(
+      'reason', coalesce(d ->> 'reason', d ->> 'deactivation_refused'),
+      'failures', d -> 'failures',
+      'status_code', d -> 'status_code',
+      'timed_out', d -> 'timed_out',
+      'healthy', d #> '{health,healthy}',
+      'last_success_at', d #> '{health,last_success_at}',
+      'age_ms', d #> '{health,age_ms}',
+      'success_rate', d #> '{health,success_rate}')),
+    new.created_at);
+  return null;
+exception when others then
+  -- An alert must never fail the sync or health check that logs it.
+  raise warning 'alert not recorded: %', sqlstate;
+  return null;
+end
+$$;
+
+
+--
 -- Name: apply_to_environments(text); Type: FUNCTION; Schema: private; Owner: -
 --
 
@@ -434,12 +479,14 @@ CREATE FUNCTION private.check_sync_health(environment text) RETURNS void
 declare
   target text := case environment when 'production' then 'public' else 'dev' end;
   answer record;
+  since timestamptz;
 begin
   for answer in
     select h.request_id, r.status_code, r.content, r.error_msg, r.timed_out
     from private.health_checks h
     join net._http_response r on r.id = h.request_id
     where h.environment = check_sync_health.environment and not h.processed
+    order by h.sent_at
   loop
     if answer.status_code is distinct from 200 then
       execute format(
@@ -453,6 +500,22 @@ begin
         'health', private.try_jsonb(answer.content),
         'answer', case when private.try_jsonb(answer.content) is null
                        then left(answer.content, 200) end);
+      insert into private.alert_health (environment, unhealthy_since)
+      values (check_sync_health.environment, now())
+      on conflict on constraint alert_health_pkey do update
+        set unhealthy_since = coalesce(alert_health.unhealthy_since, excluded.unhealthy_since);
+    else
+      select h.unhealthy_since into since from private.alert_health h
+      where h.environment = check_sync_health.environment for update;
+      if since is not null then
+        update private.alert_health h set unhealthy_since = null
+        where h.environment = check_sync_health.environment;
+        insert into private.alert_occurrences (environment, kind, table_name, code, details)
+        values (check_sync_health.environment, 'resolved', 'health_check', 'health:resolved',
+                jsonb_build_object('unhealthy_since', since,
+                                   'health', private.try_jsonb(answer.content) -
+                                             'alerts_undelivered'));
+      end if;
     end if;
     update private.health_checks set processed = true where request_id = answer.request_id;
   end loop;
@@ -462,6 +525,158 @@ begin
           environment);
 end
 $_$;
+
+
+--
+-- Name: compose_alert_digest(text, date); Type: FUNCTION; Schema: private; Owner: -
+--
+
+CREATE FUNCTION private.compose_alert_digest(p_environment text, p_day date) RETURNS boolean
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO ''
+    AS $_$
+declare
+  target text := case p_environment when 'production' then 'public' else 'dev' end;
+  problems jsonb;
+begin
+  if exists (select 1 from private.alert_digests
+             where environment = p_environment and day = p_day) then
+    return false;
+  end if;
+  execute format($q$
+    with logged as (
+      select l.table_name, l.error_details as d
+      from %I.sync_logs l
+      where l.table_name in ('regions', 'facilities', 'members', 'positions')
+        and l.created_at >= $1::timestamp at time zone 'UTC'
+        and l.created_at < ($1 + 1)::timestamp at time zone 'UTC'
+        and l.error_details is not null
+    ),
+    items as (
+      select table_name, 'rejected' as what, coalesce(r ->> 'member_number', r ->> 'key') as who,
+             (d ->> 'rejected_total')::integer as total
+      from logged, jsonb_array_elements(coalesce(d -> 'rejected', '[]')) r
+      union all
+      select table_name, 'unknown_status', coalesce(r ->> 'member_number', r ->> 'key'),
+             (d ->> 'replaced_total')::integer
+      from logged, jsonb_array_elements(coalesce(d -> 'replaced', '[]')) r
+      where r ->> 'kind' = 'unknown_status'
+    ),
+    grouped as (
+      select table_name, what,
+             greatest(max(total), count(distinct who)) as count,
+             (array_agg(distinct who order by who))[1:20] as member_numbers
+      from items group by table_name, what
+    )
+    select jsonb_agg(jsonb_build_object('table_name', table_name, 'problem', what,
+                                        'count', count, 'member_numbers', member_numbers)
+                     order by table_name, what)
+    from grouped$q$, target)
+  into problems using p_day;
+  insert into private.alert_digests (environment, day) values (p_environment, p_day);
+  if problems is null then
+    return false;
+  end if;
+  insert into private.alert_occurrences (environment, kind, code, details)
+  values (p_environment, 'digest', 'digest:' || p_day,
+          jsonb_build_object('day', p_day, 'problems', problems));
+  return true;
+end
+$_$;
+
+
+--
+-- Name: compose_alerts(text, interval, interval, jsonb); Type: FUNCTION; Schema: private; Owner: -
+--
+
+CREATE FUNCTION private.compose_alerts(p_environment text, p_repeat interval, p_max_age interval, p_targets jsonb) RETURNS integer
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO ''
+    AS $$
+declare
+  o record;
+  w private.alert_windows;
+  made uuid[] := '{}';
+  done bigint[] := '{}';
+  new_id uuid;
+begin
+  -- One composer per environment at a time: two health checks at once would
+  -- otherwise both fold the same occurrences.
+  perform pg_advisory_xact_lock(hashtext('mynatca-alerts'), hashtext(p_environment));
+  perform private.compose_alert_digest(p_environment, (now() at time zone 'UTC')::date - 1);
+  delete from private.alert_occurrences
+  where environment = p_environment and at < now() - p_max_age;
+
+  for o in select * from private.alert_occurrences
+           where environment = p_environment order by at, id loop
+    done := done || o.id;
+    if o.kind in ('resolved', 'digest', 'test') then
+      insert into private.alerts (environment, kind, severity, table_name, sync_id, code,
+                                  details, count, first_at, last_at)
+      values (p_environment, o.kind, 'info', o.table_name, o.sync_id, o.code, o.details,
+              1, o.at, o.at)
+      returning alerts.id into new_id;
+      made := made || new_id;
+      continue;
+    end if;
+    select * into w from private.alert_windows
+    where environment = p_environment and kind = o.kind
+      and table_key = coalesce(o.table_name, '') and code = o.code
+    for update;
+    if found and w.opened_at > o.at - p_repeat then
+      update private.alert_windows
+      set pending = pending + 1,
+          pending_first_at = coalesce(pending_first_at, o.at),
+          pending_last_at = o.at, pending_sync_id = o.sync_id, pending_details = o.details
+      where environment = w.environment and kind = w.kind
+        and table_key = w.table_key and code = w.code;
+      continue;
+    end if;
+    insert into private.alerts (environment, kind, severity, table_name, sync_id, code,
+                                details, count, first_at, last_at)
+    values (p_environment, o.kind,
+            case o.kind when 'deactivation_refused' then 'warning' else 'error' end,
+            o.table_name, o.sync_id, o.code, o.details,
+            coalesce(w.pending, 0) + 1, coalesce(w.pending_first_at, o.at), o.at)
+    returning alerts.id into new_id;
+    made := made || new_id;
+    insert into private.alert_windows (environment, kind, table_key, code, opened_at)
+    values (p_environment, o.kind, coalesce(o.table_name, ''), o.code, o.at)
+    on conflict (environment, kind, table_key, code) do update
+      set opened_at = excluded.opened_at, pending = 0, pending_first_at = null,
+          pending_last_at = null, pending_sync_id = null, pending_details = null;
+  end loop;
+  delete from private.alert_occurrences where alert_occurrences.id = any(done);
+
+  -- Windows that closed with repeats folded: one message with their count.
+  for w in select * from private.alert_windows
+           where environment = p_environment and opened_at <= now() - p_repeat and pending > 0
+           for update loop
+    insert into private.alerts (environment, kind, severity, table_name, sync_id, code,
+                                details, count, first_at, last_at)
+    values (p_environment, w.kind,
+            case w.kind when 'deactivation_refused' then 'warning' else 'error' end,
+            nullif(w.table_key, ''), w.pending_sync_id, w.code, w.pending_details,
+            w.pending, w.pending_first_at, w.pending_last_at)
+    returning alerts.id into new_id;
+    made := made || new_id;
+    update private.alert_windows
+    set opened_at = now(), pending = 0, pending_first_at = null, pending_last_at = null,
+        pending_sync_id = null, pending_details = null
+    where environment = w.environment and kind = w.kind
+      and table_key = w.table_key and code = w.code;
+  end loop;
+  -- Windows that closed quietly: the next occurrence is sent at once.
+  delete from private.alert_windows
+  where environment = p_environment and opened_at <= now() - p_repeat and pending = 0;
+
+  insert into private.alert_deliveries (alert_id, target, target_name, format)
+  select m, t.n::integer, t.value ->> 'name', t.value ->> 'format'
+  from unnest(made) m
+  cross join jsonb_array_elements(coalesce(p_targets, '[]')) with ordinality t(value, n);
+  return cardinality(made);
+end
+$$;
 
 
 --
@@ -3827,6 +4042,104 @@ ALTER TABLE discord_dev.verification_requests ALTER COLUMN id ADD GENERATED ALWA
 
 
 --
+-- Name: alert_deliveries; Type: TABLE; Schema: private; Owner: -
+--
+
+CREATE TABLE private.alert_deliveries (
+    alert_id uuid NOT NULL,
+    target integer NOT NULL,
+    target_name text NOT NULL,
+    format text NOT NULL,
+    state text DEFAULT 'pending'::text NOT NULL,
+    attempts integer DEFAULT 0 NOT NULL,
+    next_attempt_at timestamp with time zone DEFAULT now() NOT NULL,
+    last_attempt_at timestamp with time zone,
+    last_status integer,
+    last_error text,
+    delivered_at timestamp with time zone,
+    finished_at timestamp with time zone,
+    CONSTRAINT alert_deliveries_format_check CHECK ((format = ANY (ARRAY['discord'::text, 'slack'::text, 'generic'::text, 'invalid'::text]))),
+    CONSTRAINT alert_deliveries_state_check CHECK ((state = ANY (ARRAY['pending'::text, 'delivered'::text, 'rejected'::text, 'gave_up'::text]))),
+    CONSTRAINT alert_deliveries_target_check CHECK ((target > 0))
+);
+
+
+--
+-- Name: TABLE alert_deliveries; Type: COMMENT; Schema: private; Owner: -
+--
+
+COMMENT ON TABLE private.alert_deliveries IS 'One row per message and configured webhook (target: its index in the variable; the URL is never stored).';
+
+
+--
+-- Name: alerts; Type: TABLE; Schema: private; Owner: -
+--
+
+CREATE TABLE private.alerts (
+    id uuid DEFAULT gen_random_uuid() NOT NULL,
+    environment text NOT NULL,
+    kind text NOT NULL,
+    severity text NOT NULL,
+    table_name text,
+    sync_id uuid,
+    code text NOT NULL,
+    details jsonb DEFAULT '{}'::jsonb NOT NULL,
+    count integer NOT NULL,
+    first_at timestamp with time zone NOT NULL,
+    last_at timestamp with time zone NOT NULL,
+    created_at timestamp with time zone DEFAULT now() NOT NULL,
+    CONSTRAINT alerts_count_check CHECK ((count > 0)),
+    CONSTRAINT alerts_environment_check CHECK ((environment = ANY (ARRAY['production'::text, 'development'::text]))),
+    CONSTRAINT alerts_severity_check CHECK ((severity = ANY (ARRAY['error'::text, 'warning'::text, 'info'::text])))
+);
+
+
+--
+-- Name: TABLE alerts; Type: COMMENT; Schema: private; Owner: -
+--
+
+COMMENT ON TABLE private.alerts IS 'One row per alert message: its occurrences folded (count, first_at, last_at); id is the alert_id receivers see.';
+
+
+--
+-- Name: alert_deliveries; Type: VIEW; Schema: monitoring; Owner: -
+--
+
+CREATE VIEW monitoring.alert_deliveries AS
+ SELECT a.id AS alert_id,
+    a.environment,
+    a.kind,
+    a.severity,
+    a.table_name,
+    a.sync_id,
+    a.code,
+    a.count,
+    a.first_at,
+    a.last_at,
+    a.created_at,
+    d.target,
+    d.target_name,
+    d.format,
+    COALESCE(d.state, 'not_routed'::text) AS state,
+    d.attempts,
+    d.last_attempt_at,
+    d.next_attempt_at,
+    d.last_status,
+    d.last_error,
+    d.delivered_at,
+    d.finished_at
+   FROM (private.alerts a
+     LEFT JOIN private.alert_deliveries d ON ((d.alert_id = a.id)));
+
+
+--
+-- Name: VIEW alert_deliveries; Type: COMMENT; Schema: monitoring; Owner: -
+--
+
+COMMENT ON VIEW monitoring.alert_deliveries IS 'Each alert message and its delivery to each configured webhook (never the URL). state: pending, delivered, rejected (a 4xx: the URL is wrong), gave_up (ALERT_MAX_AGE_HOURS passed), not_routed (no webhook was configured).';
+
+
+--
 -- Name: cache_hit_ratio; Type: VIEW; Schema: monitoring; Owner: -
 --
 
@@ -4074,6 +4387,84 @@ CREATE VIEW monitoring.table_sizes AS
    FROM (pg_class c
      JOIN pg_namespace n ON ((n.oid = c.relnamespace)))
   WHERE ((c.relkind = 'r'::"char") AND (n.nspname = ANY (ARRAY['public'::name, 'dev'::name, 'discord'::name, 'discord_dev'::name])));
+
+
+--
+-- Name: alert_digests; Type: TABLE; Schema: private; Owner: -
+--
+
+CREATE TABLE private.alert_digests (
+    environment text NOT NULL,
+    day date NOT NULL,
+    alert_id uuid
+);
+
+
+--
+-- Name: alert_health; Type: TABLE; Schema: private; Owner: -
+--
+
+CREATE TABLE private.alert_health (
+    environment text NOT NULL,
+    unhealthy_since timestamp with time zone
+);
+
+
+--
+-- Name: alert_occurrences; Type: TABLE; Schema: private; Owner: -
+--
+
+CREATE TABLE private.alert_occurrences (
+    id bigint NOT NULL,
+    environment text NOT NULL,
+    kind text NOT NULL,
+    table_name text,
+    sync_id uuid,
+    code text NOT NULL,
+    details jsonb DEFAULT '{}'::jsonb NOT NULL,
+    at timestamp with time zone DEFAULT now() NOT NULL,
+    CONSTRAINT alert_occurrences_environment_check CHECK ((environment = ANY (ARRAY['production'::text, 'development'::text]))),
+    CONSTRAINT alert_occurrences_kind_check CHECK ((kind = ANY (ARRAY['failed'::text, 'abandoned'::text, 'deactivation_refused'::text, 'unhealthy'::text, 'resolved'::text, 'digest'::text, 'test'::text])))
+);
+
+
+--
+-- Name: TABLE alert_occurrences; Type: COMMENT; Schema: private; Owner: -
+--
+
+COMMENT ON TABLE private.alert_occurrences IS 'What should be alerted, not yet folded into a message by private.compose_alerts().';
+
+
+--
+-- Name: alert_occurrences_id_seq; Type: SEQUENCE; Schema: private; Owner: -
+--
+
+ALTER TABLE private.alert_occurrences ALTER COLUMN id ADD GENERATED ALWAYS AS IDENTITY (
+    SEQUENCE NAME private.alert_occurrences_id_seq
+    START WITH 1
+    INCREMENT BY 1
+    NO MINVALUE
+    NO MAXVALUE
+    CACHE 1
+);
+
+
+--
+-- Name: alert_windows; Type: TABLE; Schema: private; Owner: -
+--
+
+CREATE TABLE private.alert_windows (
+    environment text NOT NULL,
+    kind text NOT NULL,
+    table_key text NOT NULL,
+    code text NOT NULL,
+    opened_at timestamp with time zone NOT NULL,
+    pending integer DEFAULT 0 NOT NULL,
+    pending_first_at timestamp with time zone,
+    pending_last_at timestamp with time zone,
+    pending_sync_id uuid,
+    pending_details jsonb
+);
 
 
 --
@@ -4781,6 +5172,54 @@ ALTER TABLE ONLY discord_dev.verification_requests
 
 
 --
+-- Name: alert_deliveries alert_deliveries_pkey; Type: CONSTRAINT; Schema: private; Owner: -
+--
+
+ALTER TABLE ONLY private.alert_deliveries
+    ADD CONSTRAINT alert_deliveries_pkey PRIMARY KEY (alert_id, target);
+
+
+--
+-- Name: alert_digests alert_digests_pkey; Type: CONSTRAINT; Schema: private; Owner: -
+--
+
+ALTER TABLE ONLY private.alert_digests
+    ADD CONSTRAINT alert_digests_pkey PRIMARY KEY (environment, day);
+
+
+--
+-- Name: alert_health alert_health_pkey; Type: CONSTRAINT; Schema: private; Owner: -
+--
+
+ALTER TABLE ONLY private.alert_health
+    ADD CONSTRAINT alert_health_pkey PRIMARY KEY (environment);
+
+
+--
+-- Name: alert_occurrences alert_occurrences_pkey; Type: CONSTRAINT; Schema: private; Owner: -
+--
+
+ALTER TABLE ONLY private.alert_occurrences
+    ADD CONSTRAINT alert_occurrences_pkey PRIMARY KEY (id);
+
+
+--
+-- Name: alert_windows alert_windows_pkey; Type: CONSTRAINT; Schema: private; Owner: -
+--
+
+ALTER TABLE ONLY private.alert_windows
+    ADD CONSTRAINT alert_windows_pkey PRIMARY KEY (environment, kind, table_key, code);
+
+
+--
+-- Name: alerts alerts_pkey; Type: CONSTRAINT; Schema: private; Owner: -
+--
+
+ALTER TABLE ONLY private.alerts
+    ADD CONSTRAINT alerts_pkey PRIMARY KEY (id);
+
+
+--
 -- Name: dev_admins dev_admins_pkey; Type: CONSTRAINT; Schema: private; Owner: -
 --
 
@@ -5275,6 +5714,27 @@ CREATE UNIQUE INDEX verification_requests_one_pending_key ON discord_dev.verific
 
 
 --
+-- Name: alert_deliveries_due; Type: INDEX; Schema: private; Owner: -
+--
+
+CREATE INDEX alert_deliveries_due ON private.alert_deliveries USING btree (target, next_attempt_at) WHERE (state = 'pending'::text);
+
+
+--
+-- Name: alert_occurrences_environment; Type: INDEX; Schema: private; Owner: -
+--
+
+CREATE INDEX alert_occurrences_environment ON private.alert_occurrences USING btree (environment, id);
+
+
+--
+-- Name: alerts_environment_created; Type: INDEX; Schema: private; Owner: -
+--
+
+CREATE INDEX alerts_environment_created ON private.alerts USING btree (environment, created_at);
+
+
+--
 -- Name: dev_sync_hashes_facilities_source_id; Type: INDEX; Schema: private; Owner: -
 --
 
@@ -5440,6 +5900,13 @@ CREATE INDEX sync_logs_operation_created_at_idx ON public.sync_logs USING btree 
 --
 
 CREATE INDEX sync_logs_sync_id_idx ON public.sync_logs USING btree (sync_id);
+
+
+--
+-- Name: sync_logs alert; Type: TRIGGER; Schema: dev; Owner: -
+--
+
+CREATE TRIGGER alert AFTER INSERT ON dev.sync_logs FOR EACH ROW WHEN ((new.operation = 'sync_error'::text)) EXECUTE FUNCTION private.alert_from_sync_log('development');
 
 
 --
@@ -5639,6 +6106,13 @@ CREATE TRIGGER set_updated_at BEFORE UPDATE ON discord_dev.verification_requests
 
 
 --
+-- Name: sync_logs alert; Type: TRIGGER; Schema: public; Owner: -
+--
+
+CREATE TRIGGER alert AFTER INSERT ON public.sync_logs FOR EACH ROW WHEN ((new.operation = 'sync_error'::text)) EXECUTE FUNCTION private.alert_from_sync_log('production');
+
+
+--
 -- Name: members check_member_email; Type: TRIGGER; Schema: public; Owner: -
 --
 
@@ -5790,6 +6264,14 @@ ALTER TABLE ONLY discord_dev.role_rules
 
 ALTER TABLE ONLY discord_dev.validation_logs
     ADD CONSTRAINT validation_logs_run_id_fkey FOREIGN KEY (run_id) REFERENCES discord_dev.validation_summaries(run_id) ON DELETE CASCADE;
+
+
+--
+-- Name: alert_deliveries alert_deliveries_alert_id_fkey; Type: FK CONSTRAINT; Schema: private; Owner: -
+--
+
+ALTER TABLE ONLY private.alert_deliveries
+    ADD CONSTRAINT alert_deliveries_alert_id_fkey FOREIGN KEY (alert_id) REFERENCES private.alerts(id) ON DELETE CASCADE;
 
 
 --
@@ -6432,6 +6914,13 @@ GRANT ALL ON FUNCTION discord_dev.nickname_for(template text, first_name text, l
 
 
 --
+-- Name: FUNCTION alert_from_sync_log(); Type: ACL; Schema: private; Owner: -
+--
+
+REVOKE ALL ON FUNCTION private.alert_from_sync_log() FROM PUBLIC;
+
+
+--
 -- Name: FUNCTION apply_to_environments(ddl text); Type: ACL; Schema: private; Owner: -
 --
 
@@ -6450,6 +6939,20 @@ REVOKE ALL ON FUNCTION private.check_member_email() FROM PUBLIC;
 --
 
 REVOKE ALL ON FUNCTION private.check_sync_health(environment text) FROM PUBLIC;
+
+
+--
+-- Name: FUNCTION compose_alert_digest(p_environment text, p_day date); Type: ACL; Schema: private; Owner: -
+--
+
+REVOKE ALL ON FUNCTION private.compose_alert_digest(p_environment text, p_day date) FROM PUBLIC;
+
+
+--
+-- Name: FUNCTION compose_alerts(p_environment text, p_repeat interval, p_max_age interval, p_targets jsonb); Type: ACL; Schema: private; Owner: -
+--
+
+REVOKE ALL ON FUNCTION private.compose_alerts(p_environment text, p_repeat interval, p_max_age interval, p_targets jsonb) FROM PUBLIC;
 
 
 --
@@ -7350,6 +7853,13 @@ GRANT SELECT ON TABLE discord_dev.verification_requests TO discord_bot;
 --
 
 GRANT SELECT,USAGE ON SEQUENCE discord_dev.verification_requests_id_seq TO service_role;
+
+
+--
+-- Name: TABLE alert_deliveries; Type: ACL; Schema: monitoring; Owner: -
+--
+
+GRANT SELECT ON TABLE monitoring.alert_deliveries TO service_role;
 
 
 --

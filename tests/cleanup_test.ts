@@ -63,6 +63,18 @@ async function craft(shared: string, discord: string) {
              (member_number, discord_id, kind, source, created_at) values
            ('X1', '11111111111111111', 'linked', 'sync', now() - interval '30 days 1 minute'),
            ('X1', '11111111111111111', 'unlinked', 'sync', now() - interval '29 days 23 hours')`;
+  // Alerts: kept 7 days, messages and never-folded occurrences alike.
+  const environment = shared === "public" ? "production" : "development";
+  await db`delete from private.alerts where environment = ${environment}`;
+  await db`delete from private.alert_occurrences where environment = ${environment}`;
+  await db`insert into private.alerts
+             (environment, kind, severity, code, count, first_at, last_at, created_at)
+           select ${environment}, 'failed', 'error', 'cleanup:' || age, 1, now(), now(),
+                  now() - age::interval
+           from unnest(array['7 days 1 minute', '6 days 23 hours']) age`;
+  await db`insert into private.alert_occurrences (environment, kind, code, at)
+           values (${environment}, 'failed', 'cleanup:old', now() - interval '7 days 1 minute'),
+                  (${environment}, 'failed', 'cleanup:new', now() - interval '6 days 23 hours')`;
   return { ids, syncId, oldRun: old.run_id, recentRun: recent.run_id };
 }
 
@@ -84,7 +96,13 @@ for (const { environment, shared, discord } of ENVIRONMENTS) {
       deleted_validation_logs: 1,
       deleted_validation_summaries: 1,
       deleted_member_events: 1,
+      deleted_alerts: 2,
     });
+    const alerts = await db`select code from private.alerts where environment = ${environment}
+                            union all
+                            select code from private.alert_occurrences
+                            where environment = ${environment} order by 1`;
+    assertEquals(alerts.map((a) => a.code), ["cleanup:6 days 23 hours", "cleanup:new"]);
     const events = await db`select kind from ${db(`${discord}.member_events`)}
                             where member_number = 'X1'`;
     assertEquals(events.map((e) => e.kind), ["unlinked"]);
@@ -122,6 +140,7 @@ for (const { environment, shared, discord } of ENVIRONMENTS) {
       deleted_validation_logs: 0,
       deleted_validation_summaries: 0,
       deleted_member_events: 0,
+      deleted_alerts: 0,
     });
   });
 }
@@ -174,6 +193,7 @@ test("cleanup works through more rows than one batch holds", async () => {
     deleted_validation_logs: B + 1,
     deleted_validation_summaries: B + 1,
     deleted_member_events: B + 1,
+    deleted_alerts: 0,
   });
   const left = await db`select status, count(*)::int from discord_dev.verification_requests
                         group by status`;

@@ -2,6 +2,7 @@
 // CLI and the benchmark, which run the same sync outside the function.
 import { z } from "zod";
 import { required, scheduledConfig } from "../config.ts";
+import { alertConfig } from "../alerts/config.ts";
 
 const ms = (fallback: number) => z.coerce.number().int().positive().default(fallback);
 const ratio = (fallback: number) => z.coerce.number().min(0).max(1).default(fallback);
@@ -28,6 +29,8 @@ export const syncConfig = scheduledConfig.extend({
   SYNC_ROWS_PER_INVOCATION: z.coerce.number().int().min(1).default(25_000),
   /** Every Nth scheduled run of an environment compares full rows instead of source hashes. */
   SYNC_FULL_COMPARE_EVERY: z.coerce.number().int().min(1).default(28),
+  // Where the health check delivers alerts (shared/alerts).
+  ...alertConfig,
 });
 
 export type SyncConfig = z.infer<typeof syncConfig>;

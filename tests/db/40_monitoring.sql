@@ -5,7 +5,7 @@ select plan(21);
 
 select views_are('monitoring', array['connection_count', 'database_size', 'table_sizes',
   'cache_hit_ratio', 'index_usage', 'slow_statements', 'connection_usage', 'table_health',
-  'sync_success_rate', 'last_successful_sync']);
+  'sync_success_rate', 'last_successful_sync', 'alert_deliveries']);
 
 -- Run-level rows of the last 24 h in development: three successes (one of
 -- them partial) and one failure; a health-check alert and a table's row are no runs.

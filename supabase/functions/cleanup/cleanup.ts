@@ -9,6 +9,9 @@ const LOG_RETENTION = "90 days";
 /** Pending and expired requests are deleted this long after expiry. */
 const REQUEST_GRACE = "1 day";
 
+/** Alert messages and their deliveries (monitoring.alert_deliveries) are kept a week. */
+const ALERT_RETENTION = "7 days";
+
 /** Failed completions are counted over 10 minutes (the rate limit); a day is plenty. */
 const COMPLETION_FAILURE_RETENTION = "1 day";
 
@@ -89,6 +92,25 @@ export async function runCleanup(sql: Sql, environment: Environment, retention: 
                      where created_at < now() - make_interval(days => ${retention.memberEventDays})
                      limit ${limit})`
   );
+  // Alerts of this environment: messages with their deliveries, and what was
+  // never folded (no webhook was configured to fold it for).
+  const deletedAlerts = await inBatches((limit) =>
+    sql`delete from private.alerts
+        where id = any(array(select id from private.alerts
+                             where environment = ${environment}
+                               and created_at < now() - ${ALERT_RETENTION}::interval
+                             limit ${limit}))`
+  ) + await inBatches((limit) =>
+    sql`delete from private.alert_occurrences
+        where id = any(array(select id from private.alert_occurrences
+                             where environment = ${environment}
+                               and at < now() - ${ALERT_RETENTION}::interval
+                             limit ${limit}))`
+  );
+  await dbCall(() =>
+    sql`delete from private.alert_digests
+        where environment = ${environment} and day < current_date - 30`
+  );
   return {
     expired_requests: expired,
     deleted_requests: deletedRequests,
@@ -98,6 +120,7 @@ export async function runCleanup(sql: Sql, environment: Environment, retention: 
     deleted_validation_logs: deletedValidationLogs,
     deleted_validation_summaries: deletedSummaries,
     deleted_member_events: deletedMemberEvents,
+    deleted_alerts: deletedAlerts,
   };
 }
 

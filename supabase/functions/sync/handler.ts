@@ -4,6 +4,10 @@ import type { EnvSource } from "../../../shared/config.ts";
 import { dbCall, getSql } from "../../../shared/db.ts";
 import { body, defineFunction, json, query } from "../../../shared/http.ts";
 import { syncHealth } from "../../../shared/sync/health.ts";
+import { deliverAlertsSafely } from "../../../shared/alerts/deliver.ts";
+import { undeliveredCount } from "../../../shared/alerts/store.ts";
+import { alertTargets } from "../../../shared/alerts/targets.ts";
+import { inBackground } from "../../../shared/background.ts";
 import { runSync } from "../../../shared/sync/run.ts";
 import { configSchema } from "./config.ts";
 import { healthQuery, syncBody } from "./input.ts";
@@ -20,15 +24,18 @@ export function syncHandler(vars: EnvSource = Deno.env.toObject()) {
       GET: {
         input: query(healthQuery),
         async handle({ config, environment }) {
-          const health = await dbCall(() =>
-            syncHealth(
-              getSql(config, "sync"),
-              environment,
-              config.MAX_SYNC_AGE,
-              config.MIN_SUCCESS_RATE,
-            )
+          const sql = getSql(config, "sync");
+          const routed = alertTargets(config, environment).length > 0;
+          const [health, undelivered] = await dbCall(() =>
+            Promise.all([
+              syncHealth(sql, environment, config.MAX_SYNC_AGE, config.MIN_SUCCESS_RATE),
+              routed ? undeliveredCount(sql, environment) : 0,
+            ])
           );
-          return json(health.healthy ? 200 : 503, health);
+          // The health job is also the alerts' courier: after answering, so
+          // a slow webhook never delays (or fails) the check.
+          if (routed) inBackground(() => deliverAlertsSafely(sql, config, environment));
+          return json(health.healthy ? 200 : 503, { ...health, alerts_undelivered: undelivered });
         },
       },
       POST: {
