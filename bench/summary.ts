@@ -169,6 +169,30 @@ if (r) {
   );
 }
 
+const a = await read("bench-results/alerts.json");
+if (a) {
+  const runs = a.noop.delivering.runs.map((x: number) => x / a.noop.quiet.median);
+  const x: Spread = {
+    median: a.noop.delivering.median / a.noop.quiet.median,
+    min: Math.min(...runs),
+    max: Math.max(...runs),
+    runs,
+  };
+  goal(
+    `no-op sync while ${a.noop.delivered} alerts are delivered ≤ 1.05× without (${a.members} members)`,
+    `${fmt(x, 2)}×`,
+    verdict(x, "≤", 1.05),
+  );
+  if (a.latency.length) {
+    const worst = Math.max(...a.latency.map((l: { latency_s: number }) => l.latency_s));
+    goal(
+      "sync_error row to webhook ≤ 360 s on the local schedules (worst sample)",
+      `${worst.toFixed(1)} s`,
+      worst <= 360 ? "met" : "**missed**",
+    );
+  }
+}
+
 if (lines.length) {
   const taken = [v && `verification ${v.taken_at}`, s && `sync ${s.taken_at}`].filter(Boolean);
   console.log(`\n### Goals, judged on the median (results of ${taken.join(", ")})\n`);

@@ -44,6 +44,7 @@ echo "bench: $CORES cores, load average $(cut -d' ' -f1-3 /proc/loadavg) at the 
 phase "verification" scripts/deno run -A bench/verification.ts
 phase "sync" scripts/deno run -A bench/sync_bench.ts
 phase "roles" scripts/deno run -A bench/roles_bench.ts
+phase "alerts" scripts/deno run -A bench/alerts_bench.ts
 mkdir -p bench-results
 (IFS=,; echo "{\"cores\": $CORES, ${MACHINE[*]}}") >bench-results/machine.json
 scripts/deno run -A bench/summary.ts

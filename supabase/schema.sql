@@ -385,6 +385,8 @@ CREATE FUNCTION private.alert_from_sync_log() RETURNS trigger
     SET search_path TO ''
     AS $$
 declare
+  -- The schema says the environment, so both tables' triggers are the same.
+  environment text := case tg_table_schema when 'public' then 'production' else 'development' end;
   d jsonb := coalesce(new.error_details, '{}');
   kind text := case new.status
     when 'abandoned' then 'abandoned'
@@ -394,7 +396,7 @@ declare
 begin
   insert into private.alert_occurrences (environment, kind, table_name, sync_id, code, details, at)
   values (
-    tg_argv[0], kind, new.table_name, new.sync_id,
+    environment, kind, new.table_name, new.sync_id,
     case kind
       when 'failed' then coalesce(d ->> 'code', 'sync:failed')
       when 'abandoned' then 'sync:abandoned'
@@ -5906,7 +5908,7 @@ CREATE INDEX sync_logs_sync_id_idx ON public.sync_logs USING btree (sync_id);
 -- Name: sync_logs alert; Type: TRIGGER; Schema: dev; Owner: -
 --
 
-CREATE TRIGGER alert AFTER INSERT ON dev.sync_logs FOR EACH ROW WHEN ((new.operation = 'sync_error'::text)) EXECUTE FUNCTION private.alert_from_sync_log('development');
+CREATE TRIGGER alert AFTER INSERT ON dev.sync_logs FOR EACH ROW WHEN ((new.operation = 'sync_error'::text)) EXECUTE FUNCTION private.alert_from_sync_log();
 
 
 --
@@ -6109,7 +6111,7 @@ CREATE TRIGGER set_updated_at BEFORE UPDATE ON discord_dev.verification_requests
 -- Name: sync_logs alert; Type: TRIGGER; Schema: public; Owner: -
 --
 
-CREATE TRIGGER alert AFTER INSERT ON public.sync_logs FOR EACH ROW WHEN ((new.operation = 'sync_error'::text)) EXECUTE FUNCTION private.alert_from_sync_log('production');
+CREATE TRIGGER alert AFTER INSERT ON public.sync_logs FOR EACH ROW WHEN ((new.operation = 'sync_error'::text)) EXECUTE FUNCTION private.alert_from_sync_log();
 
 
 --
