@@ -424,6 +424,25 @@ $$;
 
 
 --
+-- Name: alert_message(text, text, text, uuid, text, jsonb, integer, timestamp with time zone, timestamp with time zone); Type: FUNCTION; Schema: private; Owner: -
+--
+
+CREATE FUNCTION private.alert_message(p_environment text, p_kind text, p_table_name text, p_sync_id uuid, p_code text, p_details jsonb, p_count integer, p_first_at timestamp with time zone, p_last_at timestamp with time zone) RETURNS uuid
+    LANGUAGE sql SECURITY DEFINER
+    SET search_path TO ''
+    AS $$
+  insert into private.alerts (environment, kind, severity, table_name, sync_id, code, details,
+                              count, first_at, last_at)
+  values (p_environment, p_kind,
+          case when p_kind in ('resolved', 'digest', 'test') then 'info'
+               when p_kind = 'deactivation_refused' then 'warning'
+               else 'error' end,
+          p_table_name, p_sync_id, p_code, coalesce(p_details, '{}'), p_count, p_first_at, p_last_at)
+  returning id
+$$;
+
+
+--
 -- Name: apply_to_environments(text); Type: FUNCTION; Schema: private; Owner: -
 --
 
@@ -600,7 +619,6 @@ declare
   w private.alert_windows;
   made uuid[] := '{}';
   done bigint[] := '{}';
-  new_id uuid;
 begin
   -- One composer per environment at a time: two health checks at once would
   -- otherwise both fold the same occurrences.
@@ -613,12 +631,8 @@ begin
            where environment = p_environment order by at, id loop
     done := done || o.id;
     if o.kind in ('resolved', 'digest', 'test') then
-      insert into private.alerts (environment, kind, severity, table_name, sync_id, code,
-                                  details, count, first_at, last_at)
-      values (p_environment, o.kind, 'info', o.table_name, o.sync_id, o.code, o.details,
-              1, o.at, o.at)
-      returning alerts.id into new_id;
-      made := made || new_id;
+      made := made || private.alert_message(p_environment, o.kind, o.table_name, o.sync_id,
+                                            o.code, o.details, 1, o.at, o.at);
       continue;
     end if;
     select * into w from private.alert_windows
@@ -634,14 +648,9 @@ begin
         and table_key = w.table_key and code = w.code;
       continue;
     end if;
-    insert into private.alerts (environment, kind, severity, table_name, sync_id, code,
-                                details, count, first_at, last_at)
-    values (p_environment, o.kind,
-            case o.kind when 'deactivation_refused' then 'warning' else 'error' end,
-            o.table_name, o.sync_id, o.code, o.details,
-            coalesce(w.pending, 0) + 1, coalesce(w.pending_first_at, o.at), o.at)
-    returning alerts.id into new_id;
-    made := made || new_id;
+    made := made || private.alert_message(p_environment, o.kind, o.table_name, o.sync_id,
+                                          o.code, o.details, coalesce(w.pending, 0) + 1,
+                                          coalesce(w.pending_first_at, o.at), o.at);
     insert into private.alert_windows (environment, kind, table_key, code, opened_at)
     values (p_environment, o.kind, coalesce(o.table_name, ''), o.code, o.at)
     on conflict (environment, kind, table_key, code) do update
@@ -654,14 +663,9 @@ begin
   for w in select * from private.alert_windows
            where environment = p_environment and opened_at <= now() - p_repeat and pending > 0
            for update loop
-    insert into private.alerts (environment, kind, severity, table_name, sync_id, code,
-                                details, count, first_at, last_at)
-    values (p_environment, w.kind,
-            case w.kind when 'deactivation_refused' then 'warning' else 'error' end,
-            nullif(w.table_key, ''), w.pending_sync_id, w.code, w.pending_details,
-            w.pending, w.pending_first_at, w.pending_last_at)
-    returning alerts.id into new_id;
-    made := made || new_id;
+    made := made || private.alert_message(p_environment, w.kind, nullif(w.table_key, ''),
+                                          w.pending_sync_id, w.code, w.pending_details,
+                                          w.pending, w.pending_first_at, w.pending_last_at);
     update private.alert_windows
     set opened_at = now(), pending = 0, pending_first_at = null, pending_last_at = null,
         pending_sync_id = null, pending_details = null
@@ -1505,6 +1509,7 @@ CREATE FUNCTION private.discord_dev_roles_positions() RETURNS trigger
 CREATE FUNCTION private.discord_dev_roles_refresh(p_members text[], p_cause text, p_source text, p_request_id text DEFAULT NULL::text) RETURNS integer
     LANGUAGE plpgsql
     SET search_path TO ''
+    SET plan_cache_mode TO 'force_custom_plan'
     AS $$
   declare
     v_sync uuid;
@@ -2016,6 +2021,7 @@ CREATE FUNCTION private.discord_roles_positions() RETURNS trigger
 CREATE FUNCTION private.discord_roles_refresh(p_members text[], p_cause text, p_source text, p_request_id text DEFAULT NULL::text) RETURNS integer
     LANGUAGE plpgsql
     SET search_path TO ''
+    SET plan_cache_mode TO 'force_custom_plan'
     AS $$
   declare
     v_sync uuid;
@@ -6920,6 +6926,13 @@ GRANT ALL ON FUNCTION discord_dev.nickname_for(template text, first_name text, l
 --
 
 REVOKE ALL ON FUNCTION private.alert_from_sync_log() FROM PUBLIC;
+
+
+--
+-- Name: FUNCTION alert_message(p_environment text, p_kind text, p_table_name text, p_sync_id uuid, p_code text, p_details jsonb, p_count integer, p_first_at timestamp with time zone, p_last_at timestamp with time zone); Type: ACL; Schema: private; Owner: -
+--
+
+REVOKE ALL ON FUNCTION private.alert_message(p_environment text, p_kind text, p_table_name text, p_sync_id uuid, p_code text, p_details jsonb, p_count integer, p_first_at timestamp with time zone, p_last_at timestamp with time zone) FROM PUBLIC;
 
 
 --

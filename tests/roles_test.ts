@@ -276,13 +276,19 @@ test("roles: links, the sync, grace and its job, unlinks and replacements write 
   );
 });
 
-test("roles: a rule given to more linked members than one transaction's 65,536 event ids", async () => {
-  const n = 70_000;
+/** `n` active members linked to Discord (`prefix` || 1..n), in the test guild. */
+async function linkedMembers(prefix: string, n: number, firstDiscordId: bigint) {
   await db`insert into discord_dev.guilds (guild_id, name) values (${GUILD}, 'Test guild')
            on conflict do nothing`;
   await db`insert into dev.members (member_number, first_name, last_name, status, discord_id, discord_verified)
-           select 'RB' || i, 'Big', 'Rule', 'active', (800000000000000000 + i)::text, true
+           select ${prefix} || i, 'Many', 'Members', 'active',
+                  (${firstDiscordId.toString()}::bigint + i)::text, true
            from generate_series(1, ${n}) i`;
+}
+
+test("roles: a rule given to more linked members than one transaction's 65,536 event ids", async () => {
+  const n = 70_000;
+  await linkedMembers("RB", n, 800000000000000000n);
   try {
     const cursor = await fx.head("discord_dev");
     const started = performance.now();

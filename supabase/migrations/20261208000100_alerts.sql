@@ -220,6 +220,27 @@ end
 $$;
 revoke all on function private.compose_alert_digest(text, date) from public;
 
+-- One message: the one place a kind's severity is decided.
+create function private.alert_message(
+  p_environment text, p_kind text, p_table_name text, p_sync_id uuid, p_code text,
+  p_details jsonb, p_count integer, p_first_at timestamptz, p_last_at timestamptz
+) returns uuid
+language sql
+security definer
+set search_path = ''
+as $$
+  insert into private.alerts (environment, kind, severity, table_name, sync_id, code, details,
+                              count, first_at, last_at)
+  values (p_environment, p_kind,
+          case when p_kind in ('resolved', 'digest', 'test') then 'info'
+               when p_kind = 'deactivation_refused' then 'warning'
+               else 'error' end,
+          p_table_name, p_sync_id, p_code, coalesce(p_details, '{}'), p_count, p_first_at, p_last_at)
+  returning id
+$$;
+revoke all on function private.alert_message(text, text, text, uuid, text, jsonb, integer,
+  timestamptz, timestamptz) from public;
+
 -- Folds the environment's occurrences into messages and queues a delivery of
 -- each new message to every target (p_targets: [{name, format}], in the
 -- variable's order). A key's first occurrence is a message at once; repeats
@@ -239,7 +260,6 @@ declare
   w private.alert_windows;
   made uuid[] := '{}';
   done bigint[] := '{}';
-  new_id uuid;
 begin
   -- One composer per environment at a time: two health checks at once would
   -- otherwise both fold the same occurrences.
@@ -252,12 +272,8 @@ begin
            where environment = p_environment order by at, id loop
     done := done || o.id;
     if o.kind in ('resolved', 'digest', 'test') then
-      insert into private.alerts (environment, kind, severity, table_name, sync_id, code,
-                                  details, count, first_at, last_at)
-      values (p_environment, o.kind, 'info', o.table_name, o.sync_id, o.code, o.details,
-              1, o.at, o.at)
-      returning alerts.id into new_id;
-      made := made || new_id;
+      made := made || private.alert_message(p_environment, o.kind, o.table_name, o.sync_id,
+                                            o.code, o.details, 1, o.at, o.at);
       continue;
     end if;
     select * into w from private.alert_windows
@@ -273,14 +289,9 @@ begin
         and table_key = w.table_key and code = w.code;
       continue;
     end if;
-    insert into private.alerts (environment, kind, severity, table_name, sync_id, code,
-                                details, count, first_at, last_at)
-    values (p_environment, o.kind,
-            case o.kind when 'deactivation_refused' then 'warning' else 'error' end,
-            o.table_name, o.sync_id, o.code, o.details,
-            coalesce(w.pending, 0) + 1, coalesce(w.pending_first_at, o.at), o.at)
-    returning alerts.id into new_id;
-    made := made || new_id;
+    made := made || private.alert_message(p_environment, o.kind, o.table_name, o.sync_id,
+                                          o.code, o.details, coalesce(w.pending, 0) + 1,
+                                          coalesce(w.pending_first_at, o.at), o.at);
     insert into private.alert_windows (environment, kind, table_key, code, opened_at)
     values (p_environment, o.kind, coalesce(o.table_name, ''), o.code, o.at)
     on conflict (environment, kind, table_key, code) do update
@@ -293,14 +304,9 @@ begin
   for w in select * from private.alert_windows
            where environment = p_environment and opened_at <= now() - p_repeat and pending > 0
            for update loop
-    insert into private.alerts (environment, kind, severity, table_name, sync_id, code,
-                                details, count, first_at, last_at)
-    values (p_environment, w.kind,
-            case w.kind when 'deactivation_refused' then 'warning' else 'error' end,
-            nullif(w.table_key, ''), w.pending_sync_id, w.code, w.pending_details,
-            w.pending, w.pending_first_at, w.pending_last_at)
-    returning alerts.id into new_id;
-    made := made || new_id;
+    made := made || private.alert_message(p_environment, w.kind, nullif(w.table_key, ''),
+                                          w.pending_sync_id, w.code, w.pending_details,
+                                          w.pending, w.pending_first_at, w.pending_last_at);
     update private.alert_windows
     set opened_at = now(), pending = 0, pending_first_at = null, pending_last_at = null,
         pending_sync_id = null, pending_details = null

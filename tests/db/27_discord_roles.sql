@@ -2,7 +2,7 @@
 -- write them (as PostgREST runs a request), the rules' semantics on a small
 -- fixture, and the nickname's fit to Discord's 32 characters.
 begin;
-select plan(38);
+select plan(40);
 
 -- Fixtures (as the owner), in both environments.
 select private.apply_to_environments($ddl$
@@ -114,6 +114,17 @@ select set_config('request.jwt.claims', '{"role":"anon"}', true);
 set local role anon;
 select throws_ok('select 1 from discord_dev.member_roles', '42501', null, 'anon: no member_roles');
 reset role;
+
+-- The refresh is planned for each call's members: a session's generic plan
+-- made a rule edit over every linked member quadratic at the benchmark's
+-- 20,000 linked members (20261208000200_roles_refresh_plans.sql; measured by
+-- bench/roles_bench.ts, whose rule-edit goal it missed without this).
+select ok((select proconfig @> array['plan_cache_mode=force_custom_plan'] from pg_proc
+           where oid = 'private.discord_roles_refresh(text[], text, text, text)'::regprocedure),
+          'production''s refresh is planned for its members');
+select ok((select proconfig @> array['plan_cache_mode=force_custom_plan'] from pg_proc
+           where oid = 'private.discord_dev_roles_refresh(text[], text, text, text)'::regprocedure),
+          'development''s refresh is planned for its members');
 
 select * from finish();
 rollback;

@@ -3,9 +3,10 @@
 -- details; other rows do not; nobody but the owner touches the private
 -- tables; monitoring.alert_deliveries is service_role's only.
 begin;
-select plan(17);
+select plan(18);
 
 delete from private.alert_occurrences;
+delete from private.alert_digests;
 
 insert into dev.sync_logs (sync_id, table_name, operation, status, error_details) values
   ('00000000-0000-0000-0000-000000000001', null, 'sync_error', 'failed',
@@ -45,6 +46,8 @@ select is((select details from private.alert_occurrences
 -- compose_alerts: no targets, still folded; a second occurrence within the window is counted.
 select is(private.compose_alerts('development', interval '1 hour', interval '1 day', '[]'), 5,
           'five messages for five keys');
+select is((select array_agg(day) from private.alert_digests where environment = 'development'),
+          array[(now() at time zone 'UTC')::date - 1], 'a pass looks at yesterday''s digest, once');
 insert into dev.sync_logs (sync_id, operation, status, error_details) values
   (gen_random_uuid(), 'sync_error', 'failed', '{"code": "postgres:57014"}');
 select is(private.compose_alerts('development', interval '1 hour', interval '1 day',
