@@ -81,7 +81,7 @@ try {
    * command rather than changing the jobs' schedules leaves nothing to put
    * back if the soak is stopped half way.
    */
-  async function onTheMark(periodMs: number, job: string) {
+  const onTheMark = async (periodMs: number, job: string) => {
     while (Date.now() < until) {
       const mark = periodMs - (Date.now() % periodMs);
       if (Date.now() + mark >= until) return;
@@ -89,7 +89,7 @@ try {
       const [{ command }] = await sql`select command from cron.job where jobname = ${job}`;
       await sql.unsafe(command);
     }
-  }
+  };
 
   // A first sync, as after a deploy, so the members are there from the start.
   const [{ members }] = await sql`select count(*)::int as members from public.members`;
@@ -121,7 +121,7 @@ try {
   const a = await actors(sql, ledger, keys, env.MYSQL_DB);
   const samples: Sample[] = [];
 
-  async function sample(): Promise<Sample> {
+  const sample = async (): Promise<Sample> => {
     const rss = Number(
       /VmRSS:\s+(\d+)/.exec(await Deno.readTextFile(`/proc/${server.pid}/status`))?.[1] ?? 0,
     ) / 1024;
@@ -157,7 +157,7 @@ try {
       p50_ms: Math.round(p(0.5)),
       p99_ms: Math.round(p(0.99)),
     } as Sample;
-  }
+  };
 
   const reporter = (async () => {
     while (Date.now() < until) {
