@@ -533,9 +533,7 @@ begin
         where h.environment = check_sync_health.environment;
         insert into private.alert_occurrences (environment, kind, table_name, code, details)
         values (check_sync_health.environment, 'resolved', 'health_check', 'health:resolved',
-                jsonb_build_object('unhealthy_since', since,
-                                   'health', private.try_jsonb(answer.content) -
-                                             'alerts_undelivered'));
+                jsonb_build_object('unhealthy_since', since));
       end if;
     end if;
     update private.health_checks set processed = true where request_id = answer.request_id;
@@ -630,6 +628,19 @@ begin
   for o in select * from private.alert_occurrences
            where environment = p_environment order by at, id loop
     done := done || o.id;
+    -- Recovery: what the unhealthy window still holds goes first, and the
+    -- next unhealthy answer is news again.
+    if o.kind = 'resolved' then
+      for w in delete from private.alert_windows
+               where environment = p_environment and kind = 'unhealthy'
+               returning * loop
+        if w.pending > 0 then
+          made := made || private.alert_message(p_environment, w.kind, nullif(w.table_key, ''),
+                                                w.pending_sync_id, w.code, w.pending_details,
+                                                w.pending, w.pending_first_at, w.pending_last_at);
+        end if;
+      end loop;
+    end if;
     if o.kind in ('resolved', 'digest', 'test') then
       made := made || private.alert_message(p_environment, o.kind, o.table_name, o.sync_id,
                                             o.code, o.details, 1, o.at, o.at);
@@ -4060,6 +4071,7 @@ CREATE TABLE private.alert_deliveries (
     format text NOT NULL,
     state text DEFAULT 'pending'::text NOT NULL,
     attempts integer DEFAULT 0 NOT NULL,
+    passes integer DEFAULT 0 NOT NULL,
     next_attempt_at timestamp with time zone DEFAULT now() NOT NULL,
     last_attempt_at timestamp with time zone,
     last_status integer,
@@ -4085,6 +4097,7 @@ COMMENT ON TABLE private.alert_deliveries IS 'One row per message and configured
 
 CREATE TABLE private.alerts (
     id uuid DEFAULT gen_random_uuid() NOT NULL,
+    seq bigint NOT NULL,
     environment text NOT NULL,
     kind text NOT NULL,
     severity text NOT NULL,
@@ -4128,7 +4141,7 @@ CREATE VIEW monitoring.alert_deliveries AS
     d.target,
     d.target_name,
     d.format,
-    COALESCE(d.state, 'not_routed'::text) AS state,
+    d.state,
     d.attempts,
     d.last_attempt_at,
     d.next_attempt_at,
@@ -4137,14 +4150,14 @@ CREATE VIEW monitoring.alert_deliveries AS
     d.delivered_at,
     d.finished_at
    FROM (private.alerts a
-     LEFT JOIN private.alert_deliveries d ON ((d.alert_id = a.id)));
+     JOIN private.alert_deliveries d ON ((d.alert_id = a.id)));
 
 
 --
 -- Name: VIEW alert_deliveries; Type: COMMENT; Schema: monitoring; Owner: -
 --
 
-COMMENT ON VIEW monitoring.alert_deliveries IS 'Each alert message and its delivery to each configured webhook (never the URL). state: pending, delivered, rejected (a 4xx: the URL is wrong), gave_up (ALERT_MAX_AGE_HOURS passed), not_routed (no webhook was configured).';
+COMMENT ON VIEW monitoring.alert_deliveries IS 'Each alert message and its delivery to each configured webhook (never the URL). state: pending, delivered, rejected (a 4xx: the URL is wrong), gave_up (ALERT_MAX_AGE_HOURS passed).';
 
 
 --
@@ -4403,8 +4416,7 @@ CREATE VIEW monitoring.table_sizes AS
 
 CREATE TABLE private.alert_digests (
     environment text NOT NULL,
-    day date NOT NULL,
-    alert_id uuid
+    day date NOT NULL
 );
 
 
@@ -4472,6 +4484,20 @@ CREATE TABLE private.alert_windows (
     pending_last_at timestamp with time zone,
     pending_sync_id uuid,
     pending_details jsonb
+);
+
+
+--
+-- Name: alerts_seq_seq; Type: SEQUENCE; Schema: private; Owner: -
+--
+
+ALTER TABLE private.alerts ALTER COLUMN seq ADD GENERATED ALWAYS AS IDENTITY (
+    SEQUENCE NAME private.alerts_seq_seq
+    START WITH 1
+    INCREMENT BY 1
+    NO MINVALUE
+    NO MAXVALUE
+    CACHE 1
 );
 
 

@@ -93,9 +93,11 @@ export async function deliverAlerts(
       state: closed.state,
     });
   }
-  await Promise.all(
+  // Every target's loop ends before the pass does, whatever another's fault.
+  const ends = await Promise.allSettled(
     targets.map((t) => deliverTo(sql, environment, t, windows, options, report)),
   );
+  for (const end of ends) if (end.status === "rejected") throw end.reason;
   return report;
 }
 

@@ -33,8 +33,8 @@ export const SEND_DEFAULTS: Omit<SendOptions, "deadline"> = {
 
 /** Retry-After as seconds or an HTTP date (Discord also puts `retry_after` in the body). */
 export function retryAfterMs(res: Response, body: string): number | undefined {
-  const header = res.headers.get("retry-after");
-  if (header !== null) {
+  const header = res.headers.get("retry-after")?.trim();
+  if (header) {
     const seconds = Number(header);
     if (Number.isFinite(seconds) && seconds >= 0) return Math.ceil(seconds * 1000);
     const at = Date.parse(header);
@@ -60,18 +60,17 @@ async function attempt(url: string, payload: string, timeoutMs: number): Promise
     });
     const body = await res.text().catch(() => "");
     if (res.status >= 200 && res.status < 300) return { kind: "delivered", status: res.status };
-    if (res.status === 429) {
+    // Worth another try: rate limited, a request timeout, a server fault.
+    if (res.status === 429 || res.status === 408 || res.status >= 500) {
       return {
         kind: "failed",
-        status: 429,
-        error: "rate_limited",
+        status: res.status,
+        error: res.status === 429 ? "rate_limited" : `http_${res.status}`,
         retryAfterMs: retryAfterMs(res, body),
       };
     }
-    if (res.status >= 400 && res.status < 500) {
-      return { kind: "rejected", status: res.status, error: `http_${res.status}` };
-    }
-    return { kind: "failed", status: res.status, error: `http_${res.status}` };
+    // Any other 4xx, or a redirect (a webhook URL does not move): the URL is wrong.
+    return { kind: "rejected", status: res.status, error: `http_${res.status}` };
   } catch (err) {
     const name = (err as Error)?.name;
     return {

@@ -19,6 +19,8 @@ export const UNDELIVERED_AFTER = "15 minutes";
 export interface Claimed extends Alert {
   /** Requests made to this target before this claim. */
   attempts: number;
+  /** Passes that have tried it, this one included. */
+  passes: number;
 }
 
 export interface Windows {
@@ -79,17 +81,17 @@ export async function claimDelivery(
       join private.alerts a on a.id = d.alert_id
       where a.environment = ${environment} and d.target = ${target}
         and d.state = 'pending' and d.next_attempt_at <= now()
-      order by a.created_at, a.id
+      order by a.seq
       limit 1
       for update of d skip locked
     )
     update private.alert_deliveries d
-    set last_attempt_at = now(),
+    set last_attempt_at = now(), passes = d.passes + 1,
         next_attempt_at = now() + ${LEASE_SECONDS} * interval '1 second'
     from next, private.alerts a
     where d.alert_id = next.alert_id and d.target = next.target and a.id = d.alert_id
     returning a.id as alert_id, a.environment, a.kind, a.severity, a.table_name, a.sync_id,
-              a.code, a.details, a.count, a.first_at, a.last_at, d.attempts`;
+              a.code, a.details, a.count, a.first_at, a.last_at, d.attempts, d.passes`;
   return row;
 }
 
@@ -101,10 +103,10 @@ export async function recordOutcome(
   { outcome, tries }: { outcome: SendOutcome; tries: number },
   maxAgeHours: number,
 ): Promise<string> {
-  // Between passes: a minute, doubling per request made, at most an hour.
+  // Between passes: a minute after the first, doubling per pass, at most an hour.
   const backoff = outcome.kind === "failed" && outcome.retryAfterMs !== undefined
     ? Math.ceil(outcome.retryAfterMs / 1000)
-    : Math.min(MAX_BACKOFF_SECONDS, 60 * 2 ** Math.max(0, claimed.attempts + tries - 1));
+    : Math.min(MAX_BACKOFF_SECONDS, 60 * 2 ** Math.max(0, claimed.passes - 1));
   const state = outcome.kind === "delivered"
     ? "delivered"
     : outcome.kind === "rejected"
@@ -117,7 +119,12 @@ export async function recordOutcome(
                      then 'gave_up' else ${state} end,
         attempts = d.attempts + ${tries},
         last_status = ${outcome.status},
-        last_error = ${outcome.kind === "delivered" ? null : outcome.error},
+        -- A pass that ran out of time before trying keeps the last real error.
+        last_error = case when ${state} = 'delivered' then null
+                          else coalesce(nullif(${
+    outcome.kind === "delivered" ? "" : outcome.error
+  }::text,
+                                               'not_attempted'), d.last_error) end,
         delivered_at = case when ${state} = 'delivered' then now() end,
         next_attempt_at = now() + ${backoff} * interval '1 second',
         finished_at = case when ${state} <> 'pending'
@@ -125,6 +132,7 @@ export async function recordOutcome(
                            then now() end
     from private.alerts a
     where a.id = d.alert_id and d.alert_id = ${claimed.alert_id} and d.target = ${target}
+      and d.state = 'pending'
     returning d.state`;
   return row?.state ?? state;
 }

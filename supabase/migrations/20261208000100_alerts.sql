@@ -33,6 +33,8 @@ create index alert_occurrences_environment on private.alert_occurrences (environ
 
 create table private.alerts (
   id uuid primary key default gen_random_uuid(),
+  -- The order messages were made in (many share one created_at).
+  seq bigint generated always as identity,
   environment text not null check (environment in ('production', 'development')),
   kind text not null,
   severity text not null check (severity in ('error', 'warning', 'info')),
@@ -72,6 +74,7 @@ create table private.alert_deliveries (
   state text not null default 'pending'
     check (state in ('pending', 'delivered', 'rejected', 'gave_up')),
   attempts integer not null default 0,
+  passes integer not null default 0,
   next_attempt_at timestamptz not null default now(),
   last_attempt_at timestamptz,
   last_status integer,
@@ -87,7 +90,6 @@ create index alert_deliveries_due on private.alert_deliveries (target, next_atte
 create table private.alert_digests (
   environment text not null,
   day date not null,
-  alert_id uuid,
   primary key (environment, day)
 );
 
@@ -271,6 +273,19 @@ begin
   for o in select * from private.alert_occurrences
            where environment = p_environment order by at, id loop
     done := done || o.id;
+    -- Recovery: what the unhealthy window still holds goes first, and the
+    -- next unhealthy answer is news again.
+    if o.kind = 'resolved' then
+      for w in delete from private.alert_windows
+               where environment = p_environment and kind = 'unhealthy'
+               returning * loop
+        if w.pending > 0 then
+          made := made || private.alert_message(p_environment, w.kind, nullif(w.table_key, ''),
+                                                w.pending_sync_id, w.code, w.pending_details,
+                                                w.pending, w.pending_first_at, w.pending_last_at);
+        end if;
+      end loop;
+    end if;
     if o.kind in ('resolved', 'digest', 'test') then
       made := made || private.alert_message(p_environment, o.kind, o.table_name, o.sync_id,
                                             o.code, o.details, 1, o.at, o.at);
@@ -369,9 +384,7 @@ begin
         where h.environment = check_sync_health.environment;
         insert into private.alert_occurrences (environment, kind, table_name, code, details)
         values (check_sync_health.environment, 'resolved', 'health_check', 'health:resolved',
-                jsonb_build_object('unhealthy_since', since,
-                                   'health', private.try_jsonb(answer.content) -
-                                             'alerts_undelivered'));
+                jsonb_build_object('unhealthy_since', since));
       end if;
     end if;
     update private.health_checks set processed = true where request_id = answer.request_id;
@@ -390,12 +403,12 @@ create view monitoring.alert_deliveries as
   select a.id as alert_id, a.environment, a.kind, a.severity, a.table_name, a.sync_id,
          a.code, a.count, a.first_at, a.last_at, a.created_at,
          d.target, d.target_name, d.format,
-         coalesce(d.state, 'not_routed') as state,
+         d.state,
          d.attempts, d.last_attempt_at, d.next_attempt_at, d.last_status, d.last_error,
          d.delivered_at, d.finished_at
   from private.alerts a
-  left join private.alert_deliveries d on d.alert_id = a.id;
+  join private.alert_deliveries d on d.alert_id = a.id;
 revoke all on monitoring.alert_deliveries from public, anon, authenticated;
 grant select on monitoring.alert_deliveries to service_role;
 comment on view monitoring.alert_deliveries is
-  'Each alert message and its delivery to each configured webhook (never the URL). state: pending, delivered, rejected (a 4xx: the URL is wrong), gave_up (ALERT_MAX_AGE_HOURS passed), not_routed (no webhook was configured).';
+  'Each alert message and its delivery to each configured webhook (never the URL). state: pending, delivered, rejected (a 4xx: the URL is wrong), gave_up (ALERT_MAX_AGE_HOURS passed).';
