@@ -184,8 +184,8 @@ try {
   })();
   await Promise.all([
     every(200, until, a.create),
-    every(300, until, a.complete),
-    every(2_000, until, a.unlink),
+    every(500, until, a.complete),
+    every(600, until, a.unlink),
     every(1_000, until, a.consume),
     onTheMark(300_000, "mynatca-sync-production"),
     onTheMark(600_000, "mynatca-cleanup-production"),

@@ -128,7 +128,10 @@ export async function actors(sql: postgres.Sql, ledger: Ledger, keys: Keys, sour
     const member = roll < 0.1 && inactive.length
       ? inactive[Math.floor(Math.random() * inactive.length)]
       : active.pop();
-    if (!member) return;
+    if (!member) {
+      pending.unshift(request);
+      return;
+    }
     const t = await token(member);
     await call(ledger, keys, "complete-verification", {
       method: "GET",
@@ -157,7 +160,12 @@ export async function actors(sql: postgres.Sql, ledger: Ledger, keys: Keys, sour
         body: { discord_id: link.discord, reason: "soak" },
       })
       : await call(ledger, keys, "unlink-discord", { token: await token(link.member), body: {} });
-    if (res.status === 200) ledger.unlinked.push(link);
+    if (res.status === 200) {
+      ledger.unlinked.push(link);
+      // Unlinked, the member can link again: an hour of completions never
+      // runs out of members (the demo data has about 7,500 active ones).
+      active.unshift(link.member);
+    }
   };
 
   /** The bot's feed, read as the Data API runs `rpc('member_events_since')`. */
