@@ -13,6 +13,7 @@ import { localEnv, STACK_PG_URL } from "../local/stack.ts";
 import { actors, every, type Ledger, newLedger } from "./soak_traffic.ts";
 import { judge, type Sample, summarize } from "./soak_verdict.ts";
 import { soakSvg } from "./soak_plot.ts";
+import { closeAuthenticator } from "../tests/support/postgrest.ts";
 
 const { values } = parseArgs({
   args: Deno.args,
@@ -68,12 +69,13 @@ async function stopServer() {
   } catch { /* already stopped */ }
   await server.status;
 }
-for (const signal of ["SIGINT", "SIGTERM"] as const) {
-  Deno.addSignalListener(signal, async () => {
-    await stopServer();
-    Deno.exit(130);
-  });
-}
+const onSignal = async () => {
+  await stopServer();
+  Deno.exit(130);
+};
+// A signal listener keeps the process alive: both are removed at the end.
+const SIGNALS = ["SIGINT", "SIGTERM"] as const;
+for (const signal of SIGNALS) Deno.addSignalListener(signal, onSignal);
 try {
   /**
    * A job's own command, run on a 5- or 10-minute mark as pg_cron would if its
@@ -220,6 +222,9 @@ try {
 } finally {
   // Never leave the server running (it holds the functions' port).
   await stopServer();
+  for (const signal of SIGNALS) Deno.removeSignalListener(signal, onSignal);
+  // The bot's reads' pool: its idle connections would keep the process alive.
+  await closeAuthenticator();
 }
 
 /** Replaces the soak's section of docs/benchmarks.md with this run's figures. */
