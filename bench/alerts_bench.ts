@@ -18,6 +18,7 @@ import { deliverAlerts } from "../shared/alerts/deliver.ts";
 import { getSql } from "../shared/db.ts";
 import { setLogLevel } from "../shared/log.ts";
 import { syncHandler } from "../supabase/functions/sync/handler.ts";
+import { alertReceiver } from "../tests/support/alert_receiver.ts";
 import { envNumber, fmt, type Spread, spread } from "./lib.ts";
 import { db, DB_URL, env, progress, REPEATS, resetDev, step } from "./sync_bench_harness.ts";
 
@@ -25,22 +26,6 @@ const MEMBERS = envNumber("BENCH_ALERTS_MEMBERS", 200_000);
 const BACKLOG = envNumber("BENCH_ALERTS_BACKLOG", 300);
 const SAMPLES = envNumber("BENCH_ALERTS_LATENCY_SAMPLES", 2);
 const SCHEDULER_KEY = "bench-scheduler-key-for-pg-cron-000001";
-
-/** A webhook receiver: every request, when it came, answered after `delayMs`. */
-function receiver(delayMs: number) {
-  const arrivals: { at: number; body: Record<string, unknown> }[] = [];
-  const server = Deno.serve({ hostname: "127.0.0.1", port: 0, onListen: () => {} }, async (req) => {
-    const body = await req.json();
-    arrivals.push({ at: Date.now(), body });
-    await new Promise((r) => setTimeout(r, delayMs));
-    return new Response(null, { status: 204 });
-  });
-  return {
-    arrivals,
-    url: `http://127.0.0.1:${server.addr.port}/generic`,
-    close: () => server.shutdown(),
-  };
-}
 
 async function noopRuns() {
   progress(`loading ${MEMBERS} members into mynatca_bench`);
@@ -54,9 +39,9 @@ async function noopRuns() {
   await step("sync");
   progress("first load done");
 
-  const hook = receiver(20);
+  const hook = alertReceiver({ status: 204, delayMs: 20 });
   const config = {
-    ALERT_WEBHOOK_URL_DEVELOPMENT: hook.url,
+    ALERT_WEBHOOK_URL_DEVELOPMENT: hook.url("/generic"),
     ALERT_REPEAT_MINUTES: 60,
     ALERT_MAX_AGE_HOURS: 24,
   };
@@ -70,10 +55,10 @@ async function noopRuns() {
              select gen_random_uuid(), 'sync_error', 'failed',
                     jsonb_build_object('reason', 'bench', 'code', ${`bench:${crypto.randomUUID()}:`} || n)
              from generate_series(1, ${BACKLOG}) n`;
-    const before = hook.arrivals.length;
+    const before = hook.received.length;
     const [run] = await Promise.all([step("sync"), deliverAlerts(sql, config, "development")]);
     delivering.push(run.wall_s);
-    delivered = hook.arrivals.length - before;
+    delivered = hook.received.length - before;
     progress(`no-op ${i === 0 ? "warm-up" : `run ${i}/${REPEATS}`} done (${delivered} delivered)`);
   }
   await hook.close();
@@ -88,14 +73,14 @@ async function noopRuns() {
 const untilRound = () => (300_000 - (Date.now() % 300_000)) / 1000;
 
 async function latencyRuns() {
-  const hook = receiver(0);
+  const hook = alertReceiver();
   const serverEnv = {
     ...env,
     SUPABASE_SERVICE_ROLE_KEY: "bench-service-role-key",
     SCHEDULER_API_KEY: SCHEDULER_KEY,
     MYSQL_PORT: "9", // unreachable: every sync fails with a sync_error row
     SYNC_RETRY_COUNT: "0",
-    ALERT_WEBHOOK_URL_DEVELOPMENT: hook.url,
+    ALERT_WEBHOOK_URL_DEVELOPMENT: hook.url("/generic"),
     // Each sample's failure is the same fault: within the default hour it
     // would be folded into the first sample's message, not sent.
     ALERT_REPEAT_MINUTES: "0.01",
@@ -144,7 +129,7 @@ async function latencyRuns() {
       const until = Date.now() + 420_000;
       let arrival: number | undefined;
       while (!arrival && Date.now() < until) {
-        arrival = hook.arrivals.find((a) => a.body.sync_id === details.sync_id)?.at;
+        arrival = hook.received.find((a) => a.body.sync_id === details.sync_id)?.at;
         if (!arrival) await new Promise((r) => setTimeout(r, 250));
       }
       if (!arrival) throw new Error("the alert did not arrive within 7 minutes");

@@ -31,8 +31,8 @@ interface Delivery {
 }
 
 async function deliveries(sql: Sql, nonce: string): Promise<Delivery[] | undefined> {
-  const rows = await sql<(Delivery & { alert_id: string })[]>`
-    select a.id as alert_id, d.target_name, d.format, d.state, d.last_status, d.last_error
+  const rows = await sql<Delivery[]>`
+    select d.target_name, d.format, d.state, d.last_status, d.last_error
     from private.alerts a left join private.alert_deliveries d on d.alert_id = a.id
     where a.kind = 'test' and a.details ->> 'nonce' = ${nonce}
     order by d.target`;

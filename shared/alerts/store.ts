@@ -54,17 +54,15 @@ export async function closeUndeliverable(
   const invalid = targets.filter((t) => t.format === "invalid").map((t) => t.index);
   return await sql<{ alert_id: string; kind: string; target_name: string; state: string }[]>`
     update private.alert_deliveries d
-    set state = case when a.created_at < now() - ${maxAgeHours} * interval '1 hour'
-                     then 'gave_up' else 'rejected' end,
-        last_error = case when a.created_at < now() - ${maxAgeHours} * interval '1 hour'
-                          then coalesce(d.last_error, 'never_attempted')
+    set state = case when x.expired then 'gave_up' else 'rejected' end,
+        last_error = case when x.expired then coalesce(d.last_error, 'never_attempted')
                           when d.target > ${targets.length} then 'target_removed'
                           else 'invalid_url' end,
         finished_at = now()
-    from private.alerts a
+    from private.alerts a,
+         lateral (select a.created_at < now() - ${maxAgeHours} * interval '1 hour' as expired) x
     where a.id = d.alert_id and a.environment = ${environment} and d.state = 'pending'
-      and (a.created_at < now() - ${maxAgeHours} * interval '1 hour'
-           or d.target > ${targets.length} or d.target = any(${invalid}::int[]))
+      and (x.expired or d.target > ${targets.length} or d.target = any(${invalid}::int[]))
     returning d.alert_id, a.kind, d.target_name, d.state`;
 }
 
@@ -112,25 +110,22 @@ export async function recordOutcome(
     : outcome.kind === "rejected"
     ? "rejected"
     : "pending";
+  // A pass that ran out of time before trying keeps the last real error.
+  const error = outcome.kind === "delivered" || outcome.error === "not_attempted"
+    ? null
+    : outcome.error;
   const [row] = await sql<{ state: string }[]>`
     update private.alert_deliveries d
-    set state = case when ${state} = 'pending'
-                      and a.created_at < now() - ${maxAgeHours} * interval '1 hour'
-                     then 'gave_up' else ${state} end,
+    set state = case when ${state} = 'pending' and x.expired then 'gave_up' else ${state} end,
         attempts = d.attempts + ${tries},
         last_status = ${outcome.status},
-        -- A pass that ran out of time before trying keeps the last real error.
         last_error = case when ${state} = 'delivered' then null
-                          else coalesce(nullif(${
-    outcome.kind === "delivered" ? "" : outcome.error
-  }::text,
-                                               'not_attempted'), d.last_error) end,
+                          else coalesce(${error}::text, d.last_error) end,
         delivered_at = case when ${state} = 'delivered' then now() end,
         next_attempt_at = now() + ${backoff} * interval '1 second',
-        finished_at = case when ${state} <> 'pending'
-                             or a.created_at < now() - ${maxAgeHours} * interval '1 hour'
-                           then now() end
-    from private.alerts a
+        finished_at = case when ${state} <> 'pending' or x.expired then now() end
+    from private.alerts a,
+         lateral (select a.created_at < now() - ${maxAgeHours} * interval '1 hour' as expired) x
     where a.id = d.alert_id and d.alert_id = ${claimed.alert_id} and d.target = ${target}
       and d.state = 'pending'
     returning d.state`;

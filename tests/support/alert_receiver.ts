@@ -7,6 +7,7 @@ import { serve } from "../helpers.ts";
 export interface Received {
   path: string;
   body: Record<string, unknown>;
+  /** When the request came (it is listed once answered). */
   at: number;
   /** What the receiver answered. */
   status: number;
@@ -20,14 +21,17 @@ export interface Scripted {
   delayMs?: number;
 }
 
-export function alertReceiver() {
+/** `otherwise` answers every request the script does not (by default at once, 204). */
+export function alertReceiver(otherwise: Scripted = { status: 204 }) {
   const received: Received[] = [];
   const script: Scripted[] = [];
   const server = serve(async (req) => {
+    const at = Date.now();
     const body = await req.json().catch(() => ({}));
-    const next = script.shift() ?? { status: 204 };
+    const next = script.shift() ?? otherwise;
     if (next.delayMs) await new Promise((r) => setTimeout(r, next.delayMs));
-    received.push({ path: new URL(req.url).pathname, body, at: Date.now(), status: next.status });
+    // Listed once answered; `at` is when it came.
+    received.push({ path: new URL(req.url).pathname, body, at, status: next.status });
     return new Response(next.body ?? null, { status: next.status, headers: next.headers });
   });
   return {
